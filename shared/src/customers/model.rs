@@ -1,0 +1,159 @@
+//! The customer (a company account) and its contacts: F3-F6.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Permissions;
+use crate::types::{Email, Language, Name, Phone, Tag};
+
+/// F4. Imported customers start `inactive`; approved requests start `active`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    Pending,
+    Active,
+    Inactive,
+    Blocked,
+}
+
+impl CustomerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStatus::Pending => "pending",
+            CustomerStatus::Active => "active",
+            CustomerStatus::Inactive => "inactive",
+            CustomerStatus::Blocked => "blocked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressKind {
+    Shipping,
+    Billing,
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Address {
+    pub id: String,
+    pub kind: AddressKind,
+    #[serde(default)]
+    pub is_default: bool,
+    pub line1: Name,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: Name,
+    #[serde(default)]
+    pub state: Option<String>,
+    pub postal_code: Name,
+    /// ISO 3166-1 alpha-2.
+    pub country: Name,
+}
+
+/// F3 credit: CASH customers pay up front; CREDIT ones buy within a limit for `credit_days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PaymentTerms {
+    Cash,
+    Credit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CreditSetting {
+    pub terms: PaymentTerms,
+    #[serde(default)]
+    pub credit_days: u32,
+    /// Decimal string; zero for CASH.
+    #[schema(value_type = String, example = "50000.00")]
+    pub limit: Decimal,
+    /// ISO 4217, e.g. `MXN`.
+    pub currency: String,
+}
+
+/// F16: what the customer may buy; everything else is invisible to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, Default)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum CatalogAccess {
+    #[default]
+    All,
+    /// Only items of these types (categories).
+    Types { types: Vec<String> },
+    /// Only these SKUs.
+    Items { skus: Vec<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Customer {
+    pub id: String,
+    pub status: CustomerStatus,
+    /// Trade name shown in the portal.
+    pub name: Name,
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    pub tax_id: Name,
+    /// The customer's main email (invoices, staff emails).
+    pub email: Email,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default)]
+    pub addresses: Vec<Address>,
+    #[serde(default)]
+    pub shipping_method: Option<String>,
+    #[serde(default)]
+    pub credit: Option<CreditSetting>,
+    #[serde(default)]
+    pub price_list_id: Option<String>,
+    #[serde(default)]
+    pub warehouse_ids: Vec<String>,
+    #[serde(default)]
+    pub default_warehouse_id: Option<String>,
+    #[serde(default)]
+    pub catalog_access: CatalogAccess,
+    /// Cap on the value of open orders; `None` = the store settings' default.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub open_orders_cap: Option<Decimal>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// The agent (staff id) who serves this customer.
+    #[serde(default)]
+    pub agent_id: Option<String>,
+    /// The ERP's key for this customer, once synced.
+    #[serde(default)]
+    pub erp_key: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// F6: per-email access state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessState {
+    NotCreated,
+    Invited,
+    Active,
+    Blocked,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Contact {
+    pub customer_id: String,
+    pub email: Email,
+    pub name: Name,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+    #[serde(default)]
+    pub permissions: Permissions,
+    pub access: AccessState,
+    #[serde(default)]
+    pub last_access_at: Option<String>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    pub created_at: String,
+}

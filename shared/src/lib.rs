@@ -1,0 +1,20 @@
+//! The one library crate: domain model and rules, the DynamoDB store, auth, HTTP helpers and
+//! messaging. Function crates are thin adapters over this.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod customers;
+pub mod error;
+pub mod http;
+pub mod localstack;
+pub mod messaging;
+pub mod store;
+pub mod telemetry;
+pub mod types;
+
+pub use app::{App, AppState};
+pub use error::{AppError, AppResult, FieldError};
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,189 @@
+//! Domain events and the transactional outbox.
+//!
+//! A business action writes its events into the `OUTBOX` partition in the same DynamoDB
+//! transaction as the change. Right after the commit the handler relays them to the EventBridge
+//! bus and deletes them; if that fails (bus down, crash) the scheduled outbox sweep relays them
+//! later. EventBridge rules route events to the `email` and `erp-sync` queues. Delivery is
+//! at-least-once, so consumers deduplicate by event id (see [`claim_once`]).
+
+use aws_sdk_dynamodb::types::TransactWriteItem;
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use serde::{Deserialize, Serialize};
+
+use crate::store::{keys, Keys, QuerySpec, Store, StoreError};
+use crate::types::{new_id, now_rfc3339};
+
+/// `source` of every event the portal publishes.
+pub const EVENT_SOURCE: &str = "b2b-portal";
+
+/// Event types that the `email` queue's rule routes to the notifications function. A test
+/// checks `template.yaml`'s rule lists exactly these.
+pub const EMAIL_EVENT_TYPES: &[&str] = &[
+    event_types::ACCOUNT_REQUESTED,
+    event_types::ACCESS_INVITED,
+    event_types::PASSWORD_RESET_REQUESTED,
+    event_types::CUSTOMER_EMAIL_REQUESTED,
+];
+
+/// The `erp-sync` queue's rule: order events the ERP must hear of (filled in by the orders issue).
+pub fn erp_sync_event_pattern() -> serde_json::Value {
+    serde_json::json!({"source": [EVENT_SOURCE], "detail-type": ERP_SYNC_EVENT_TYPES})
+}
+
+/// Event types routed to the `erp-sync` queue.
+pub const ERP_SYNC_EVENT_TYPES: &[&str] = &["OrderPlaced", "OrderClaimed", "OrderCancelled"];
+
+pub mod event_types {
+    /// A visitor asked for an account: the seller is told.
+    pub const ACCOUNT_REQUESTED: &str = "AccountRequested";
+    /// An access was created or re-sent: the contact gets the invitation link.
+    pub const ACCESS_INVITED: &str = "AccessInvited";
+    pub const PASSWORD_RESET_REQUESTED: &str = "PasswordResetRequested";
+    /// Staff wrote to a customer (F12).
+    pub const CUSTOMER_EMAIL_REQUESTED: &str = "CustomerEmailRequested";
+}
+
+/// One domain event, as stored in the outbox and sent as the EventBridge `detail`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DomainEvent {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub occurred_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    pub data: serde_json::Value,
+}
+
+impl DomainEvent {
+    pub fn new(kind: &str, customer_id: Option<&str>, data: serde_json::Value) -> Self {
+        Self {
+            id: new_id(),
+            kind: kind.to_string(),
+            occurred_at: now_rfc3339(),
+            customer_id: customer_id.map(str::to_string),
+            data,
+        }
+    }
+
+    fn outbox_keys(&self) -> Keys {
+        Keys::new(keys::OUTBOX_PK, format!("{}#{}", self.occurred_at, self.id))
+    }
+
+    /// The outbox write to add to the business action's transaction.
+    pub fn outbox_put(&self, store: &Store) -> Result<TransactWriteItem, StoreError> {
+        store.tx_put(&self.outbox_keys(), self)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EventBus {
+    client: aws_sdk_eventbridge::Client,
+    bus: String,
+}
+
+impl EventBus {
+    pub fn new(client: aws_sdk_eventbridge::Client, bus: impl Into<String>) -> Self {
+        Self {
+            client,
+            bus: bus.into(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.bus
+    }
+
+    /// Publishes events (10 per PutEvents call, the API's limit). Returns the ids that made it.
+    pub async fn publish(&self, events: &[DomainEvent]) -> Result<Vec<String>, String> {
+        let mut published = Vec::new();
+        for chunk in events.chunks(10) {
+            let mut req = self.client.put_events();
+            for event in chunk {
+                req = req.entries(
+                    PutEventsRequestEntry::builder()
+                        .event_bus_name(&self.bus)
+                        .source(EVENT_SOURCE)
+                        .detail_type(&event.kind)
+                        .detail(serde_json::to_string(event).map_err(|e| e.to_string())?)
+                        .build(),
+                );
+            }
+            let out = req.send().await.map_err(|e| format!("{e:?}"))?;
+            for (event, entry) in chunk.iter().zip(out.entries()) {
+                if entry.error_code().is_none() {
+                    published.push(event.id.clone());
+                }
+            }
+        }
+        Ok(published)
+    }
+}
+
+/// Relays events just committed with a business action: publish, then drop from the outbox.
+/// Failure is logged, not returned: the change is committed and the sweep will retry.
+pub async fn relay(store: &Store, bus: &EventBus, events: &[DomainEvent]) {
+    if events.is_empty() {
+        return;
+    }
+    match bus.publish(events).await {
+        Ok(published) => {
+            for event in events.iter().filter(|e| published.contains(&e.id)) {
+                let k = event.outbox_keys();
+                if let Err(err) = store.delete(&k.pk, &k.sk).await {
+                    tracing::warn!(event_id = %event.id, error = %err, "outbox delete failed; the sweep will retry (consumers dedupe)");
+                }
+            }
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, count = events.len(), "event relay failed; left in the outbox for the sweep")
+        }
+    }
+}
+
+/// The scheduled sweep: relays whatever is still in the outbox. Returns how many went out.
+pub async fn sweep_outbox(store: &Store, bus: &EventBus) -> Result<usize, StoreError> {
+    let mut relayed = 0;
+    let mut cursor = None;
+    loop {
+        let page = store
+            .query::<DomainEvent>(QuerySpec::partition(keys::OUTBOX_PK).limit(100).cursor(cursor))
+            .await?;
+        let before = page.items.len();
+        relay(store, bus, &page.items).await;
+        relayed += before;
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(relayed),
+        }
+    }
+}
+
+/// Consumer idempotency: records that `consumer` handled `event_id`. `Ok(true)` the first time,
+/// `Ok(false)` if it was already handled (a redelivery). Markers expire after 14 days, longer
+/// than any queue keeps a message.
+pub async fn claim_once(store: &Store, consumer: &str, event_id: &str) -> Result<bool, StoreError> {
+    #[derive(Serialize)]
+    struct Marker<'a> {
+        consumer: &'a str,
+        event_id: &'a str,
+        at: String,
+    }
+    let ttl = chrono::Utc::now().timestamp() + 14 * 24 * 3600;
+    let keys = Keys::new(keys::processed_pk(consumer, event_id), keys::PROCESSED_SK).ttl(ttl);
+    match store
+        .put_new(&keys, &Marker { consumer, event_id, at: now_rfc3339() })
+        .await
+    {
+        Ok(()) => Ok(true),
+        Err(StoreError::ConditionFailed) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Undoes [`claim_once`] when handling failed, so the redelivered message is handled again.
+pub async fn release_claim(store: &Store, consumer: &str, event_id: &str) -> Result<(), StoreError> {
+    store
+        .delete(&keys::processed_pk(consumer, event_id), keys::PROCESSED_SK)
+        .await
+}
