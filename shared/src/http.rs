@@ -45,7 +45,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 /// Parses a JSON document into `T`, mapping errors to problems that name the field.
+/// Every body the API takes is a JSON object.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        None => return Err(AppError::MalformedBody("the body is empty; a JSON object is expected".into())),
+        Some(_) => return Err(AppError::MalformedBody("a JSON object is expected".into())),
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
