@@ -27,7 +27,10 @@ impl App {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> AppState {
         Arc::new(Self {
             store: Store::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
-            events: EventBus::new(aws_sdk_eventbridge::Client::new(sdk), &config.event_bus_name),
+            events: EventBus::new(
+                aws_sdk_eventbridge::Client::new(sdk),
+                &config.event_bus_name,
+            ),
             ses: aws_sdk_sesv2::Client::new(sdk),
             config,
         })

@@ -28,7 +28,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             })
             // A missing Content-Type is accepted as JSON: curl users forget it; anything else is not.
@@ -49,7 +54,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
-        None => return Err(AppError::MalformedBody("the body is empty; a JSON object is expected".into())),
+        None => {
+            return Err(AppError::MalformedBody(
+                "the body is empty; a JSON object is expected".into(),
+            ))
+        }
         Some(_) => return Err(AppError::MalformedBody("a JSON object is expected".into())),
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -69,7 +78,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
         };
         AppError::Validation(vec![FieldError::new(field, reason)])
     })?;
-    de.end().map_err(|e| AppError::MalformedBody(e.to_string()))?;
+    de.end()
+        .map_err(|e| AppError::MalformedBody(e.to_string()))?;
     Ok(value)
 }
 
@@ -99,7 +109,10 @@ impl PageParams {
         match self.limit {
             None => Ok(default),
             Some(l) if (1..=max).contains(&l) => Ok(l),
-            Some(_) => Err(AppError::invalid("limit", format!("must be between 1 and {max}"))),
+            Some(_) => Err(AppError::invalid(
+                "limit",
+                format!("must be between 1 and {max}"),
+            )),
         }
     }
 }
@@ -156,9 +169,15 @@ mod tests {
     #[test]
     fn names_the_field() {
         assert_eq!(field_of(parse_json::<Body>(b"{").unwrap_err()), "body");
-        assert_eq!(field_of(parse_json::<Body>(br#"{"lines":[]}"#).unwrap_err()), "name");
         assert_eq!(
-            field_of(parse_json::<Body>(br#"{"name":"a","lines":[{"sku":"x","quantity":"two"}]}"#).unwrap_err()),
+            field_of(parse_json::<Body>(br#"{"lines":[]}"#).unwrap_err()),
+            "name"
+        );
+        assert_eq!(
+            field_of(
+                parse_json::<Body>(br#"{"name":"a","lines":[{"sku":"x","quantity":"two"}]}"#)
+                    .unwrap_err()
+            ),
             "lines[0].quantity"
         );
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The one library crate: domain model and rules, the DynamoDB store, auth, HTTP helpers and
 //! messaging. Function crates are thin adapters over this.
 
+pub mod activity;
 pub mod app;
 pub mod auth;
 pub mod config;
@@ -9,8 +10,10 @@ pub mod error;
 pub mod http;
 pub mod localstack;
 pub mod messaging;
+pub mod settings;
 pub mod store;
 pub mod telemetry;
+pub mod timeline;
 pub mod types;
 
 pub use app::{App, AppState};

@@ -56,7 +56,9 @@ async fn queue_with_dlq(sqs: &aws_sdk_sqs::Client, name: &str) -> Result<(String
         .attributes
         .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
         .unwrap_or_default();
-    let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVE_COUNT}).to_string();
+    let redrive =
+        serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
+            .to_string();
     let url = sqs
         .create_queue()
         .queue_name(name)
@@ -83,23 +85,46 @@ async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<String, Strin
 }
 
 /// Creates the table, bus, queues and rules (idempotent) and verifies the sender in SES.
-pub async fn provision(sdk: &aws_config::SdkConfig, names: &ResourceNames, sender: &str) -> Result<Provisioned, String> {
+pub async fn provision(
+    sdk: &aws_config::SdkConfig,
+    names: &ResourceNames,
+    sender: &str,
+) -> Result<Provisioned, String> {
     let ddb = aws_sdk_dynamodb::Client::new(sdk);
     crate::store::schema::create_table(&ddb, &names.table).await?;
 
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let (email_queue_url, email_dlq_url) = queue_with_dlq(&sqs, &names.email_queue).await?;
-    let (erp_sync_queue_url, erp_sync_dlq_url) = queue_with_dlq(&sqs, &names.erp_sync_queue).await?;
+    let (erp_sync_queue_url, erp_sync_dlq_url) =
+        queue_with_dlq(&sqs, &names.erp_sync_queue).await?;
 
     let eb = aws_sdk_eventbridge::Client::new(sdk);
-    let buses = eb.list_event_buses().name_prefix(&names.bus).send().await.map_err(|e| format!("list buses: {e:?}"))?;
-    if !buses.event_buses().iter().any(|b| b.name() == Some(names.bus.as_str())) {
-        eb.create_event_bus().name(&names.bus).send().await.map_err(|e| format!("create bus: {e:?}"))?;
+    let buses = eb
+        .list_event_buses()
+        .name_prefix(&names.bus)
+        .send()
+        .await
+        .map_err(|e| format!("list buses: {e:?}"))?;
+    if !buses
+        .event_buses()
+        .iter()
+        .any(|b| b.name() == Some(names.bus.as_str()))
+    {
+        eb.create_event_bus()
+            .name(&names.bus)
+            .send()
+            .await
+            .map_err(|e| format!("create bus: {e:?}"))?;
     }
-    let email_pattern = serde_json::json!({"source": [EVENT_SOURCE], "detail-type": EMAIL_EVENT_TYPES});
+    let email_pattern =
+        serde_json::json!({"source": [EVENT_SOURCE], "detail-type": EMAIL_EVENT_TYPES});
     let rules = [
         ("email", email_pattern, &email_queue_url),
-        ("erp-sync", crate::messaging::erp_sync_event_pattern(), &erp_sync_queue_url),
+        (
+            "erp-sync",
+            crate::messaging::erp_sync_event_pattern(),
+            &erp_sync_queue_url,
+        ),
     ];
     for (rule, pattern, queue_url) in rules {
         let rule_name = format!("{}-{rule}", names.bus);
@@ -133,8 +158,17 @@ pub async fn provision(sdk: &aws_config::SdkConfig, names: &ResourceNames, sende
         .map(|_| ())
         .or_else(|e| {
             let text = format!("{e:?}");
-            if text.contains("AlreadyExists") { Ok(()) } else { Err(format!("verify sender: {text}")) }
+            if text.contains("AlreadyExists") {
+                Ok(())
+            } else {
+                Err(format!("verify sender: {text}"))
+            }
         })?;
 
-    Ok(Provisioned { email_queue_url, email_dlq_url, erp_sync_queue_url, erp_sync_dlq_url })
+    Ok(Provisioned {
+        email_queue_url,
+        email_dlq_url,
+        erp_sync_queue_url,
+        erp_sync_dlq_url,
+    })
 }

@@ -9,11 +9,7 @@ pub fn init() {
     let result = if std::env::var("LOG_FORMAT").as_deref() == Ok("pretty") {
         builder.compact().try_init()
     } else {
-        builder
-            .json()
-            .flatten_event(true)
-            .without_time()
-            .try_init()
+        builder.json().flatten_event(true).without_time().try_init()
     };
     // A second init (tests, dev server) is harmless.
     let _ = result;

@@ -18,7 +18,8 @@ pub struct TestEnv {
 /// The SDK configuration for the local stack. Endpoints come from the standard variables
 /// (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL`), with the test ports as defaults.
 pub async fn local_sdk_config() -> aws_config::SdkConfig {
-    let ddb = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap_or_else(|_| "http://127.0.0.1:8010".into());
+    let ddb = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+        .unwrap_or_else(|_| "http://127.0.0.1:8010".into());
     let moto = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:5010".into());
     // SAFETY of set_var: tests set the same values in every thread before any client reads them.
     unsafe {
@@ -27,7 +28,9 @@ pub async fn local_sdk_config() -> aws_config::SdkConfig {
     }
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "local"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "test", "test", None, None, "local",
+        ))
         .load()
         .await
 }
@@ -42,10 +45,106 @@ impl TestEnv {
             .await
             .unwrap_or_else(|e| panic!("local stack not reachable (run `make test`, which starts DynamoDB Local and moto): {e}"));
         let app = App::new(config, &sdk);
-        Self { app, names, queues, sdk }
+        Self {
+            app,
+            names,
+            queues,
+            sdk,
+        }
     }
 
     pub fn app(&self) -> AppState {
         Arc::clone(&self.app)
     }
+}
+
+/// A response read back as JSON (or `Value::Null` for an empty body).
+pub struct TestResponse {
+    pub status: axum::http::StatusCode,
+    pub content_type: Option<String>,
+    pub json: serde_json::Value,
+    pub bytes: Vec<u8>,
+}
+
+/// Calls a router in-process, as API Gateway would: method, path (with query), optional bearer
+/// token and optional JSON body.
+pub async fn call(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> TestResponse {
+    let raw = body.map(|b| b.to_string().into_bytes());
+    call_raw(router, method, path, token, raw, &[]).await
+}
+
+/// Like [`call`], with a raw body and extra headers (malformed JSON, idempotency keys, CSV...).
+pub async fn call_raw(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+    headers: &[(&str, &str)],
+) -> TestResponse {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let has_content_type = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if body.is_some() && !has_content_type {
+        req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = req
+        .body(axum::body::Body::from(body.unwrap_or_default()))
+        .expect("request");
+    let res = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    TestResponse {
+        status,
+        content_type,
+        json,
+        bytes,
+    }
+}
+
+/// Emails moto's SES has accepted so far (all tests share one moto; filter by recipient).
+/// With both HTML and text parts moto keeps the HTML one as `body`.
+pub async fn sent_emails() -> Vec<serde_json::Value> {
+    let moto = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:5010".into());
+    let data: serde_json::Value = reqwest::get(format!("{moto}/moto-api/data.json"))
+        .await
+        .expect("moto reachable")
+        .json()
+        .await
+        .expect("moto data.json");
+    // moto keeps SES v1 and v2 sends alike: {id, source, destinations: {ToAddresses}, subject, body}.
+    let mut out: Vec<serde_json::Value> = data["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    out.extend(
+        data["ses"]["RawMessage"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    out
 }

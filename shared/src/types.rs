@@ -120,7 +120,9 @@ string_value!(Text, |raw| {
 });
 
 /// A tag: lower-case letters, digits, `-` and `_`, 1-40 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "vip")]
 pub struct Tag(String);
@@ -140,7 +142,9 @@ string_value!(Tag, |raw| {
 });
 
 /// The languages emails and the portal speak (F25).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub enum Language {
     #[serde(rename = "es")]
     #[default]
@@ -180,15 +184,31 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@x.com", "a@b", "a b@x.com", "a@@x.com", "a@x..com", "a@.x.com"] {
+        assert_eq!(
+            Email::parse(" Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.com",
+            "a@b",
+            "a b@x.com",
+            "a@@x.com",
+            "a@x..com",
+            "a@.x.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("+52 (55) 1234-5678").unwrap().as_str(), "525512345678");
+        assert_eq!(
+            Phone::parse("+52 (55) 1234-5678").unwrap().as_str(),
+            "525512345678"
+        );
         assert!(Phone::parse("12ab5678").is_err());
         assert!(Phone::parse("1234").is_err());
     }

@@ -100,7 +100,13 @@ impl Principal {
         }
     }
 
-    pub fn contact(email: &str, name: &str, customer_id: &str, permissions: Permissions, minutes: i64) -> Self {
+    pub fn contact(
+        email: &str,
+        name: &str,
+        customer_id: &str,
+        permissions: Permissions,
+        minutes: i64,
+    ) -> Self {
         let now = Utc::now().timestamp();
         Self {
             kind: PrincipalKind::Contact,
@@ -163,7 +169,11 @@ impl Principal {
     pub fn ensure_can_manage(&self, customer_agent_id: Option<&str>) -> AppResult<()> {
         match self.role {
             Some(StaffRole::Admin) if self.is_staff() => Ok(()),
-            Some(StaffRole::Agent) if self.is_staff() && customer_agent_id == Some(self.sub.as_str()) => Ok(()),
+            Some(StaffRole::Agent)
+                if self.is_staff() && customer_agent_id == Some(self.sub.as_str()) =>
+            {
+                Ok(())
+            }
             _ => Err(AppError::NotFound),
         }
     }
@@ -190,7 +200,10 @@ fn bearer(parts: &Parts) -> Option<&str> {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
         let principal: Principal =
             jwt::verify(token, &state.config.jwt_secret).ok_or(AppError::Unauthenticated)?;
@@ -208,7 +221,10 @@ pub struct MaybePrincipal(pub Option<Principal>);
 impl FromRequestParts<AppState> for MaybePrincipal {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if bearer(parts).is_none() {
             return Ok(MaybePrincipal(None));
         }

@@ -147,7 +147,11 @@ pub async fn sweep_outbox(store: &Store, bus: &EventBus) -> Result<usize, StoreE
     let mut cursor = None;
     loop {
         let page = store
-            .query::<DomainEvent>(QuerySpec::partition(keys::OUTBOX_PK).limit(100).cursor(cursor))
+            .query::<DomainEvent>(
+                QuerySpec::partition(keys::OUTBOX_PK)
+                    .limit(100)
+                    .cursor(cursor),
+            )
             .await?;
         let before = page.items.len();
         relay(store, bus, &page.items).await;
@@ -172,7 +176,14 @@ pub async fn claim_once(store: &Store, consumer: &str, event_id: &str) -> Result
     let ttl = chrono::Utc::now().timestamp() + 14 * 24 * 3600;
     let keys = Keys::new(keys::processed_pk(consumer, event_id), keys::PROCESSED_SK).ttl(ttl);
     match store
-        .put_new(&keys, &Marker { consumer, event_id, at: now_rfc3339() })
+        .put_new(
+            &keys,
+            &Marker {
+                consumer,
+                event_id,
+                at: now_rfc3339(),
+            },
+        )
         .await
     {
         Ok(()) => Ok(true),
@@ -182,7 +193,11 @@ pub async fn claim_once(store: &Store, consumer: &str, event_id: &str) -> Result
 }
 
 /// Undoes [`claim_once`] when handling failed, so the redelivered message is handled again.
-pub async fn release_claim(store: &Store, consumer: &str, event_id: &str) -> Result<(), StoreError> {
+pub async fn release_claim(
+    store: &Store,
+    consumer: &str,
+    event_id: &str,
+) -> Result<(), StoreError> {
     store
         .delete(&keys::processed_pk(consumer, event_id), keys::PROCESSED_SK)
         .await

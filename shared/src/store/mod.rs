@@ -203,7 +203,11 @@ impl Store {
         Ok(out.item)
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, pk: &str, sk: &str) -> Result<Option<T>, StoreError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<T>, StoreError> {
         self.get_item(pk, sk).await?.map(from_item).transpose()
     }
 
@@ -247,16 +251,16 @@ impl Store {
     pub async fn query<T: DeserializeOwned>(&self, spec: QuerySpec) -> Result<Page<T>, StoreError> {
         let (items, next) = self.query_items(&spec).await?;
         Ok(Page {
-            items: items
-                .into_iter()
-                .map(from_item)
-                .collect::<Result<_, _>>()?,
+            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
             next_cursor: next,
         })
     }
 
     /// Every item of a query, following pages (for small partitions only).
-    pub async fn query_all<T: DeserializeOwned>(&self, mut spec: QuerySpec) -> Result<Vec<T>, StoreError> {
+    pub async fn query_all<T: DeserializeOwned>(
+        &self,
+        mut spec: QuerySpec,
+    ) -> Result<Vec<T>, StoreError> {
         let mut all = Vec::new();
         loop {
             let (items, next) = self.query_items(&spec).await?;
@@ -270,7 +274,10 @@ impl Store {
         }
     }
 
-    pub async fn query_items(&self, spec: &QuerySpec) -> Result<(Vec<Item>, Option<String>), StoreError> {
+    pub async fn query_items(
+        &self,
+        spec: &QuerySpec,
+    ) -> Result<(Vec<Item>, Option<String>), StoreError> {
         let (pk_attr, sk_attr) = match spec.index {
             None => (keys::PK.to_string(), keys::SK.to_string()),
             Some(index) => {
@@ -318,7 +325,10 @@ impl Store {
 
     /// Reads many items by key in as few requests as DynamoDB allows (100 keys each), retrying
     /// unprocessed keys. Missing items are simply absent from the answer.
-    pub async fn batch_get_items(&self, keys: Vec<(String, String)>) -> Result<Vec<Item>, StoreError> {
+    pub async fn batch_get_items(
+        &self,
+        keys: Vec<(String, String)>,
+    ) -> Result<Vec<Item>, StoreError> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found = Vec::with_capacity(keys.len());
         let mut unique = keys;
@@ -350,7 +360,8 @@ impl Store {
                     .filter(|k| !k.keys.is_empty());
                 if pending.is_some() {
                     attempt += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt.min(6))).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt.min(6)))
+                        .await;
                 }
             }
         }
@@ -377,7 +388,10 @@ impl Store {
                         .collect();
                     return Err(StoreError::TransactionCanceled(reasons));
                 }
-                Err(StoreError::Other(format!("{}: {err}", err.code().unwrap_or("?"))))
+                Err(StoreError::Other(format!(
+                    "{}: {err}",
+                    err.code().unwrap_or("?")
+                )))
             }
             Err(other) => Err(StoreError::from_sdk(other)),
         }
@@ -385,11 +399,19 @@ impl Store {
 
     // Builders of transaction actions, so callers never repeat the table name.
 
-    pub fn tx_put<T: Serialize>(&self, keys: &Keys, entity: &T) -> Result<TransactWriteItem, StoreError> {
+    pub fn tx_put<T: Serialize>(
+        &self,
+        keys: &Keys,
+        entity: &T,
+    ) -> Result<TransactWriteItem, StoreError> {
         self.tx_put_if(keys, entity, None)
     }
 
-    pub fn tx_put_new<T: Serialize>(&self, keys: &Keys, entity: &T) -> Result<TransactWriteItem, StoreError> {
+    pub fn tx_put_new<T: Serialize>(
+        &self,
+        keys: &Keys,
+        entity: &T,
+    ) -> Result<TransactWriteItem, StoreError> {
         self.tx_put_if(keys, entity, Some("attribute_not_exists(PK)"))
     }
 
@@ -408,7 +430,12 @@ impl Store {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    pub fn tx_delete(&self, pk: &str, sk: &str, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
+    pub fn tx_delete(
+        &self,
+        pk: &str,
+        sk: &str,
+        condition: Option<&str>,
+    ) -> Result<TransactWriteItem, StoreError> {
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key_of(pk, sk)))
@@ -439,7 +466,9 @@ impl Store {
         for (k, v) in values {
             update = update.expression_attribute_values(k, v);
         }
-        let update = update.build().map_err(|e| StoreError::Other(e.to_string()))?;
+        let update = update
+            .build()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
@@ -462,7 +491,9 @@ impl Store {
         for (k, v) in values {
             check = check.expression_attribute_values(k, v);
         }
-        let check = check.build().map_err(|e| StoreError::Other(e.to_string()))?;
+        let check = check
+            .build()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(TransactWriteItem::builder().condition_check(check).build())
     }
 
