@@ -1,16 +1,20 @@
 //! The one library crate: domain model and rules, the DynamoDB store, auth, HTTP helpers and
 //! messaging. Function crates are thin adapters over this.
 
+pub mod accounts;
 pub mod activity;
 pub mod app;
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod customers;
 pub mod error;
 pub mod http;
 pub mod localstack;
 pub mod messaging;
+pub mod pricing;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod telemetry;
 pub mod timeline;

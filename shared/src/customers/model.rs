@@ -117,6 +117,10 @@ pub struct Customer {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub open_orders_cap: Option<Decimal>,
+    /// Discount on every list price, percent (F19); per-SKU special prices are `CustomerPrice`s.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub discount_percent: Option<Decimal>,
     #[serde(default)]
     pub tags: Vec<Tag>,
     /// The agent (staff id) who serves this customer.

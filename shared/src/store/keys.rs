@@ -15,6 +15,12 @@
 //! | activity             | `ACT#<cust>`        | `<ts>#<id>`           | TTL                                       |
 //! | timeline entry       | `CUST#<id>`         | `TIMELINE#<ts>#<id>`  |                                           |
 //! | outbox event         | `OUTBOX`            | `<ts>#<id>`           | relayed to EventBridge, swept on schedule |
+//! | item                 | `ITEM#<sku>`        | `ITEM`                | (catalog issue decides its indexes)       |
+//! | price list           | `PL#<id>`           | `META`                |                                           |
+//! | price                | `PL#<id>`           | `SKU#<sku>`           | BatchGet for a page of items              |
+//! | customer price       | `CUST#<id>`         | `PRICE#<sku>`         | special price / discount per SKU          |
+//! | warehouse            | `WH#<id>`           | `META`                |                                           |
+//! | stock                | `WH#<id>`           | `SKU#<sku>`           | on_hand, reserved                         |
 //! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency                 |
 
 pub const PK: &str = "PK";
@@ -119,3 +125,25 @@ pub fn processed_pk(consumer: &str, event_id: &str) -> String {
     format!("DONE#{consumer}#{event_id}")
 }
 pub const PROCESSED_SK: &str = "DONE";
+
+// Catalog and pricing.
+pub fn item_pk(sku: &str) -> String {
+    format!("ITEM#{sku}")
+}
+pub const ITEM_SK: &str = "ITEM";
+pub fn price_list_pk(id: &str) -> String {
+    format!("PL#{id}")
+}
+pub const META_SK: &str = "META";
+pub fn price_sk(sku: &str) -> String {
+    format!("SKU#{sku}")
+}
+pub fn customer_price_sk(sku: &str) -> String {
+    format!("PRICE#{sku}")
+}
+pub fn warehouse_pk(id: &str) -> String {
+    format!("WH#{id}")
+}
+pub fn stock_sk(sku: &str) -> String {
+    format!("SKU#{sku}")
+}
