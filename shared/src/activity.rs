@@ -70,3 +70,29 @@ pub async fn list(
         )
         .await
 }
+
+/// Like [`record`], for records an action must not go without (audits such as the start of an
+/// impersonated session): the write's error is returned, so the action can refuse to proceed.
+pub async fn record_required(
+    store: &Store,
+    principal: &Principal,
+    kind: &str,
+    detail: serde_json::Value,
+) -> Result<Activity, StoreError> {
+    let customer_id = principal
+        .customer_id
+        .clone()
+        .ok_or_else(|| StoreError::Other("activity needs a customer-scoped principal".into()))?;
+    let activity = Activity {
+        id: new_id(),
+        customer_id,
+        at: now_rfc3339(),
+        kind: kind.to_string(),
+        actor: principal.sub.clone(),
+        actor_name: principal.name.clone(),
+        impersonated_by: principal.impersonated_by.as_ref().map(|s| s.name.clone()),
+        detail,
+    };
+    store.put(&activity_keys(&activity), &activity).await?;
+    Ok(activity)
+}

@@ -3,15 +3,18 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod announcements;
 pub mod app;
 pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod customers;
+pub mod email;
 pub mod error;
 pub mod http;
 pub mod localstack;
 pub mod messaging;
+pub mod orders;
 pub mod pricing;
 pub mod settings;
 pub mod staff;

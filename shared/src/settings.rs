@@ -30,6 +30,10 @@ pub struct Settings {
     /// Seller's WhatsApp number (digits, international) for links in customer emails.
     #[serde(default)]
     pub seller_whatsapp: Option<crate::types::Phone>,
+    /// Sender of the store's emails; `None`: the deployment's `SENDER_EMAIL`. Must be an
+    /// identity verified in SES.
+    #[serde(default)]
+    pub sender_email: Option<Email>,
     pub store_name: String,
     pub default_language: Language,
     /// ISO 4217.
@@ -46,6 +50,7 @@ impl Default for Settings {
             default_open_orders_cap: None,
             seller_notification_emails: Vec::new(),
             seller_whatsapp: None,
+            sender_email: None,
             store_name: "B2B Portal".into(),
             default_language: Language::Es,
             default_currency: "MXN".into(),
@@ -67,4 +72,88 @@ pub async fn load(store: &Store) -> Result<Settings, StoreError> {
 
 pub async fn save(store: &Store, settings: &Settings) -> Result<(), StoreError> {
     store.put(&settings_keys(), settings).await
+}
+
+/// Most seller notification addresses (F25) a store may list.
+pub const MAX_NOTIFICATION_EMAILS: usize = 20;
+/// Longest time an order may wait to be claimed: 30 days.
+pub const MAX_ORDER_CLAIM_HOURS: u32 = 720;
+
+impl Settings {
+    /// The rules the typed fields cannot say, each naming its field.
+    pub fn validate(&self) -> crate::AppResult<()> {
+        use crate::FieldError;
+        let mut errors = Vec::new();
+        if !(1..=MAX_ORDER_CLAIM_HOURS).contains(&self.order_claim_hours) {
+            errors.push(FieldError::new(
+                "order_claim_hours",
+                format!("must be between 1 and {MAX_ORDER_CLAIM_HOURS}"),
+            ));
+        }
+        if self
+            .default_open_orders_cap
+            .is_some_and(|cap| cap.is_sign_negative())
+        {
+            errors.push(FieldError::new(
+                "default_open_orders_cap",
+                "must not be negative",
+            ));
+        }
+        if self.seller_notification_emails.len() > MAX_NOTIFICATION_EMAILS {
+            errors.push(FieldError::new(
+                "seller_notification_emails",
+                format!("must list at most {MAX_NOTIFICATION_EMAILS} addresses"),
+            ));
+        }
+        let name = self.store_name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new(
+                "store_name",
+                "must be 1 to 200 characters",
+            ));
+        }
+        if !(self.default_currency.len() == 3
+            && self.default_currency.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            errors.push(FieldError::new(
+                "default_currency",
+                "must be an ISO 4217 code such as MXN",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::AppError::Validation(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_values_are_named() {
+        assert!(Settings::default().validate().is_ok());
+        let bad = Settings {
+            order_claim_hours: 0,
+            default_open_orders_cap: Some(Decimal::new(-1, 0)),
+            store_name: "  ".into(),
+            default_currency: "mxn".into(),
+            ..Settings::default()
+        };
+        let Err(crate::AppError::Validation(errors)) = bad.validate() else {
+            panic!("validation expected")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "order_claim_hours",
+                "default_open_orders_cap",
+                "store_name",
+                "default_currency"
+            ]
+        );
+    }
 }

@@ -56,6 +56,24 @@ impl TestEnv {
     pub fn app(&self) -> AppState {
         Arc::clone(&self.app)
     }
+
+    /// Like [`TestEnv::new`], but the app's DynamoDB client reports every request to the
+    /// returned counter (to prove a route's request budget, or that it never scans).
+    pub async fn with_request_counter() -> (Self, crate::store::counter::RequestCounter) {
+        let mut env = Self::new().await;
+        let (client, counter) = crate::store::counter::counting_client(&env.sdk);
+        let config = env.app.config.clone();
+        env.app = Arc::new(App {
+            store: crate::store::Store::new(client, &config.table_name),
+            events: crate::messaging::EventBus::new(
+                aws_sdk_eventbridge::Client::new(&env.sdk),
+                &config.event_bus_name,
+            ),
+            ses: aws_sdk_sesv2::Client::new(&env.sdk),
+            config,
+        });
+        (env, counter)
+    }
 }
 
 /// A response read back as JSON (or `Value::Null` for an empty body).

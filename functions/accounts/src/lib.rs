@@ -2,6 +2,19 @@
 //! staff, impersonation, activity, timeline, emails, announcements and store settings.
 //! Handlers are thin: parse, call `shared`, answer.
 
+mod activity;
+mod announcements;
+mod auth;
+mod contacts;
+mod customers;
+mod emails;
+mod impersonation;
+mod me;
+mod requests;
+mod settings;
+mod staff;
+mod timeline;
+
 use axum::extract::DefaultBodyLimit;
 use shared::http::MAX_JSON_BODY;
 use shared::AppState;
@@ -12,6 +25,18 @@ use utoipa_axum::routes;
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::new()
         .routes(routes!(shared::http::health))
+        .merge(staff::routes())
+        .merge(impersonation::routes())
+        .merge(activity::routes())
+        .merge(timeline::routes())
+        .merge(emails::routes())
+        .merge(announcements::routes())
+        .merge(settings::routes())
+        .merge(me::routes())
+        .merge(requests::routes())
+        .merge(auth::routes())
+        .merge(customers::routes())
+        .merge(contacts::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }

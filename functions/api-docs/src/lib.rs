@@ -11,6 +11,7 @@ pub fn function_docs() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("accounts", accounts::api().1),
         ("catalog", catalog::api().1),
         ("pricing", pricing::api().1),
+        ("orders", orders::api().1),
         ("api-docs", own_doc()),
     ]
 }

@@ -1,1 +1,19 @@
-fn main() {}
+//! Lambda entry point of the `email` queue consumer: build the clients once, then handle
+//! batches, reporting failed messages individually.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init();
+    let app = shared::App::from_env().await?;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
+        let app = app.clone();
+        // Boxed: the SDK futures nest deeper than the compiler's default layout limit.
+        Box::pin(async move {
+            Ok::<SqsBatchResponse, Error>(notifications::handle(&app, event.payload).await)
+        })
+    }))
+    .await
+}

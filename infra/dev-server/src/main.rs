@@ -1,1 +1,204 @@
-fn main() {}
+//! The local dev server: every function of the portal in one process, on the local stack.
+//!
+//! - `serve`: provisions the table, bus, queues and rules (idempotent), seeds the demo data once,
+//!   serves every function's axum router on one port, polls the queues and hands each batch to
+//!   its consumer as a real `SqsEvent` (deleting only what succeeded), and runs the schedules.
+//!   The handlers are the same code Lambda runs.
+//! - `bootstrap`: provisioning only. `seed`: demo data only.
+//! - `create-admin --email E --name N [--password P]`: the first admin of a real deployment.
+
+mod consumers;
+mod seed;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use shared::config::Config;
+use shared::localstack::{provision, Provisioned, ResourceNames};
+use shared::{App, AppState};
+
+const USAGE: &str = "usage: dev-server <command>
+  serve                                         provision, seed once, serve the API, poll queues, run schedules
+  bootstrap                                     create the table, bus, queues and rules (idempotent)
+  seed                                          load the demo data (once; skipped when already there)
+  create-admin --email E --name N [--password P]
+                                                create a staff admin in TABLE_NAME (real AWS credentials)";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    shared::telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve().await,
+        Some("bootstrap") => bootstrap().await.map(|_| ()),
+        Some("seed") => seed_only().await,
+        Some("create-admin") => create_admin(&args[1..]).await,
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("dev-server: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The local commands create demo users with a published password: refuse to run them against
+/// anything but the local stack.
+fn require_local_stack() -> Result<(), String> {
+    match std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
+        Ok(url) if url.contains("127.0.0.1") || url.contains("localhost") => Ok(()),
+        Ok(url) => Err(format!(
+            "AWS_ENDPOINT_URL_DYNAMODB={url} is not a local endpoint; serve/bootstrap/seed only run on the local stack (use `make dev`)"
+        )),
+        Err(_) => Err(
+            "AWS_ENDPOINT_URL_DYNAMODB is not set; serve/bootstrap/seed only run on the local stack (use `make dev`)"
+                .into(),
+        ),
+    }
+}
+
+fn local_names(config: &Config) -> ResourceNames {
+    let mut names = ResourceNames::with_prefix(&config.table_name);
+    names.bus = config.event_bus_name.clone();
+    names
+}
+
+/// Configuration, SDK clients and the provisioned local resources.
+async fn bootstrap() -> Result<(AppState, Provisioned), String> {
+    require_local_stack()?;
+    let config = Config::from_env()?;
+    let sdk = aws_config::load_from_env().await;
+    let names = local_names(&config);
+    let provisioned = provision(&sdk, &names, &config.sender_email).await?;
+    tracing::info!(table = %names.table, bus = %names.bus, "local resources ready");
+    Ok((App::new(config, &sdk), provisioned))
+}
+
+/// Every HTTP function's router, merged as API Gateway routes them to the functions.
+fn merged_router(app: &AppState) -> axum::Router {
+    axum::Router::new()
+        .merge(accounts::router(Arc::clone(app)))
+        .merge(catalog::router(Arc::clone(app)))
+        .merge(pricing::router(Arc::clone(app)))
+        .merge(orders::router(Arc::clone(app)))
+        .merge(api_docs::router(Arc::clone(app)))
+        .layer(axum::middleware::from_fn(log_request))
+}
+
+/// One log line per request, like API Gateway's access log.
+async fn log_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}
+
+async fn seed_only() -> Result<(), String> {
+    let (app, provisioned) = bootstrap().await?;
+    let router = merged_router(&app);
+    seed::run(&app, &router, &provisioned).await?;
+    Ok(())
+}
+
+async fn serve() -> Result<(), String> {
+    let (app, provisioned) = bootstrap().await?;
+    let router = merged_router(&app);
+    let seeded = seed::run(&app, &router, &provisioned).await?;
+
+    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let email = consumers::Queue::resolve(&sqs, "email", &provisioned.email_queue_url).await?;
+    let mut background = tokio::task::JoinSet::new();
+    background.spawn(consumers::poll_email_queue(
+        Arc::clone(&app),
+        sqs.clone(),
+        email,
+    ));
+    background.spawn(consumers::every(
+        "outbox-sweep",
+        Duration::from_secs(10),
+        Arc::clone(&app),
+        consumers::sweep_outbox,
+    ));
+
+    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".into());
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let listener = tokio::net::TcpListener::bind(format!("{host}:{port}"))
+        .await
+        .map_err(|e| {
+            format!("cannot listen on {host}:{port}: {e} (set API_PORT to use another port)")
+        })?;
+    print_banner(&port, &seeded);
+
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+        .map_err(|e| format!("server: {e}"))?;
+    // Pollers and schedules stop with the process; an interrupted batch is redelivered and the
+    // consumers are idempotent.
+    background.abort_all();
+    Ok(())
+}
+
+fn print_banner(port: &str, seeded: &seed::Summary) {
+    let api = format!("http://localhost:{port}");
+    let moto = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:5000".into());
+    println!();
+    println!("  B2B portal dev server");
+    println!("  API              {api}/v1/...");
+    println!("  health           {api}/v1/health");
+    println!("  OpenAPI          {api}/v1/openapi.json");
+    println!("  sent emails      {moto}/moto-api/  (raw: {moto}/moto-api/data.json, key \"ses\")");
+    println!("  demo logins      (password {})", seed::DEMO_PASSWORD);
+    for (who, email) in &seeded.logins {
+        println!("    {who:<15}{email}");
+    }
+    println!("  Ctrl-C stops the server and the local stack it started.");
+    println!();
+}
+
+/// `create-admin`: the first admin of a deployed stack, straight into its table.
+async fn create_admin(args: &[String]) -> Result<(), String> {
+    let mut email = None;
+    let mut name = None;
+    let mut password = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--email" => email = Some(value.clone()),
+            "--name" => name = Some(value.clone()),
+            "--password" => password = Some(value.clone()),
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(format!("--email and --name are required\n{USAGE}"));
+    };
+    seed::create_admin(&email, &name, password.as_deref()).await
+}

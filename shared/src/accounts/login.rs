@@ -42,3 +42,68 @@ pub struct Login {
     pub created_at: String,
     pub updated_at: String,
 }
+
+impl Login {
+    /// A login invited to set its password with the token whose hash is given.
+    pub fn invited(email: Email, owner: LoginOwner, token_hash: &str) -> Self {
+        let now = crate::types::now_rfc3339();
+        Self {
+            email,
+            owner,
+            status: LoginStatus::Invited,
+            password_hash: None,
+            pending_token_hash: Some(token_hash.to_string()),
+            failed_attempts: 0,
+            locked_until: None,
+            last_login_at: None,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
+
+    /// An active login with a password already hashed (staff bootstrap, fixtures).
+    pub fn active(email: Email, owner: LoginOwner, password_hash: String) -> Self {
+        let now = crate::types::now_rfc3339();
+        Self {
+            email,
+            owner,
+            status: LoginStatus::Active,
+            password_hash: Some(password_hash),
+            pending_token_hash: None,
+            failed_attempts: 0,
+            locked_until: None,
+            last_login_at: None,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
+}
+
+impl LoginStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginStatus::Invited => "invited",
+            LoginStatus::Active => "active",
+            LoginStatus::Blocked => "blocked",
+        }
+    }
+}
+
+pub fn login_keys(email: &str) -> crate::store::Keys {
+    crate::store::Keys::new(
+        crate::store::keys::login_pk(email),
+        crate::store::keys::LOGIN_SK,
+    )
+}
+
+pub async fn get(
+    store: &crate::store::Store,
+    email: &str,
+) -> Result<Option<Login>, crate::store::StoreError> {
+    store
+        .get(
+            &crate::store::keys::login_pk(email),
+            crate::store::keys::LOGIN_SK,
+        )
+        .await
+}

@@ -129,8 +129,49 @@ pub struct Customer {
     /// The ERP's key for this customer, once synced.
     #[serde(default)]
     pub erp_key: Option<String>,
+    /// F6: how many of its emails have an access (invited or active), recounted from the
+    /// contacts in the same transaction as every access change.
+    #[serde(default)]
+    pub emails_with_access: u32,
+    /// The free-text address of the registration request this customer was approved from,
+    /// for staff to turn into structured addresses.
+    #[serde(default)]
+    pub registration_address: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl Customer {
+    /// A customer with only its identity set and every other field at its default.
+    pub fn new(id: &str, status: CustomerStatus, name: Name, tax_id: Name, email: Email) -> Self {
+        let now = crate::types::now_rfc3339();
+        Self {
+            id: id.to_string(),
+            status,
+            name,
+            legal_name: None,
+            tax_id,
+            email,
+            phone: None,
+            language: Language::default(),
+            addresses: Vec::new(),
+            shipping_method: None,
+            credit: None,
+            price_list_id: None,
+            warehouse_ids: Vec::new(),
+            default_warehouse_id: None,
+            catalog_access: CatalogAccess::default(),
+            open_orders_cap: None,
+            discount_percent: None,
+            tags: Vec::new(),
+            agent_id: None,
+            erp_key: None,
+            emails_with_access: 0,
+            registration_address: None,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
 }
 
 /// F6: per-email access state.
@@ -160,4 +201,38 @@ pub struct Contact {
     #[serde(default)]
     pub language: Option<Language>,
     pub created_at: String,
+}
+
+impl Contact {
+    /// A new contact without access (F6: access `not_created`).
+    pub fn new(customer_id: &str, email: Email, name: Name) -> Self {
+        Self {
+            customer_id: customer_id.to_string(),
+            email,
+            name,
+            department: None,
+            phone: None,
+            permissions: Permissions::all(),
+            access: AccessState::NotCreated,
+            last_access_at: None,
+            language: None,
+            created_at: crate::types::now_rfc3339(),
+        }
+    }
+
+    /// Whether this email counts as having access (F4, F6).
+    pub fn has_access(&self) -> bool {
+        matches!(self.access, AccessState::Invited | AccessState::Active)
+    }
+}
+
+impl AccessState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessState::NotCreated => "not_created",
+            AccessState::Invited => "invited",
+            AccessState::Active => "active",
+            AccessState::Blocked => "blocked",
+        }
+    }
 }

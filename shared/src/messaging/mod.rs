@@ -23,6 +23,14 @@ pub const EMAIL_EVENT_TYPES: &[&str] = &[
     event_types::ACCESS_INVITED,
     event_types::PASSWORD_RESET_REQUESTED,
     event_types::CUSTOMER_EMAIL_REQUESTED,
+    // Orders and quotes (F25).
+    event_types::ORDER_PLACED,
+    event_types::ORDER_CONFIRMATION_REQUESTED,
+    event_types::ORDER_CLAIMED,
+    event_types::ORDER_FULFILLED,
+    event_types::ORDER_CANCELLED,
+    event_types::ORDER_EXPIRED,
+    event_types::QUOTE_ANSWERED,
 ];
 
 /// The `erp-sync` queue's rule: order events the ERP must hear of (filled in by the orders issue).
@@ -41,6 +49,17 @@ pub mod event_types {
     pub const PASSWORD_RESET_REQUESTED: &str = "PasswordResetRequested";
     /// Staff wrote to a customer (F12).
     pub const CUSTOMER_EMAIL_REQUESTED: &str = "CustomerEmailRequested";
+    // Orders and quotes (F22-F26). Data: `orders::events::OrderNotice` / `QuoteNotice`.
+    /// An order was placed: the seller's email (with a WhatsApp link to the contact) and the ERP.
+    pub const ORDER_PLACED: &str = "OrderPlaced";
+    /// The customer's confirmation of a placed order (a separate event, so each email is
+    /// delivered and deduplicated on its own).
+    pub const ORDER_CONFIRMATION_REQUESTED: &str = "OrderConfirmationRequested";
+    pub const ORDER_CLAIMED: &str = "OrderClaimed";
+    pub const ORDER_FULFILLED: &str = "OrderFulfilled";
+    pub const ORDER_CANCELLED: &str = "OrderCancelled";
+    pub const ORDER_EXPIRED: &str = "OrderExpired";
+    pub const QUOTE_ANSWERED: &str = "QuoteAnswered";
 }
 
 /// One domain event, as stored in the outbox and sent as the EventBridge `detail`.

@@ -11,6 +11,12 @@ pub struct PriceList {
     pub name: String,
     /// ISO 4217, e.g. `MXN`; every price of the list is in it.
     pub currency: String,
+    /// Set by the first price upsert; from then on the currency is fixed, because every stored
+    /// price of the list is an amount in it.
+    #[serde(default)]
+    pub has_prices: bool,
+    #[serde(default)]
+    pub created_at: String,
     pub updated_at: String,
 }
 

@@ -15,8 +15,8 @@
 //! | activity             | `ACT#<cust>`        | `<ts>#<id>`           | TTL                                       |
 //! | timeline entry       | `CUST#<id>`         | `TIMELINE#<ts>#<id>`  |                                           |
 //! | outbox event         | `OUTBOX`            | `<ts>#<id>`           | relayed to EventBridge, swept on schedule |
-//! | item                 | `ITEM#<sku>`        | `ITEM`                | (catalog issue decides its indexes)       |
-//! | price list           | `PL#<id>`           | `META`                |                                           |
+//! | item                 | `ITEM#<sku>`        | `ITEM`                | GSI1 `ITEMS`, GSI2 `TYPE#`, GSI3 `BRAND#` (see the catalog block below) |
+//! | price list           | `PL#<id>`           | `META`                | GSI1 `PRICELISTS` / `<name>#<id>`         |
 //! | price                | `PL#<id>`           | `SKU#<sku>`           | BatchGet for a page of items              |
 //! | customer price       | `CUST#<id>`         | `PRICE#<sku>`         | special price / discount per SKU          |
 //! | warehouse            | `WH#<id>`           | `META`                |                                           |
@@ -147,3 +147,103 @@ pub fn warehouse_pk(id: &str) -> String {
 pub fn stock_sk(sku: &str) -> String {
     format!("SKU#{sku}")
 }
+
+// Access (registration requests, customers): sort keys of the customer and request indexes.
+/// GSI2 sort key of a customer under its agent (`AGENT#<staff>`): by name, then id.
+pub fn agent_customer_sk(name: &str, id: &str) -> String {
+    format!("{}#{id}", name.to_lowercase())
+}
+/// GSI1 sort key of a registration request under `REQS`: by status, then creation time.
+pub fn request_status_sk(status: &str, created_at: &str, id: &str) -> String {
+    format!("{status}#{created_at}#{id}")
+}
+
+// Pricing (owned by the pricing function): the price-list index, listing lists by name.
+pub const PRICE_LISTS_INDEX_PK: &str = "PRICELISTS";
+pub fn price_list_index_sk(name: &str, id: &str) -> String {
+    format!("{}#{id}", name.to_lowercase())
+}
+pub const PRICE_SK_PREFIX: &str = "SKU#";
+pub const CUSTOMER_PRICE_SK_PREFIX: &str = "PRICE#";
+
+// Orders, quotes, carts (owned by the orders issue).
+//
+// | entity                 | PK                      | SK          | indexes                                                  |
+// |------------------------|-------------------------|-------------|----------------------------------------------------------|
+// | order                  | `ORDER#<id>`            | `ORDER`     | GSI1 `ORDERS#<cust>` / `<created>#<id>`; GSI2 `OPEN_ORDERS` / `<expires_at>#<id>` only while placed (sparse, expiry job); GSI3 `ORDERS` / `<status>#<created>#<id>` |
+// | credit                 | `CUST#<id>`             | `CREDIT`    | open_orders, unpaid, limit (numbers): conditional ADD on ordering |
+// | cart (draft order)     | `CUST#<id>`             | `CART#<owner>` | one per contact (owner = the principal's `sub`)        |
+// | idempotency key        | `IDEM#<cust>#<key>`     | `IDEM`      | TTL 24 h                                                 |
+// | reservation intent     | `INTENT#<order id>`     | `INTENT` / `DRAFT` | GSI2 `INTENTS` / `<created>#<id>` (sweeper)       |
+// | stock job              | `STOCKJOB#<order id>`   | `JOB`       | GSI2 `STOCKJOBS` / `<created>#<id>` (sweeper): releases of large orders |
+// | quote                  | `QUOTE#<id>`            | `QUOTE`     | GSI1 `QUOTES#<cust>` / `<created>#<id>`; GSI2 `OPEN_QUOTES` / `<valid_until>#<id>` while answered; GSI3 `QUOTES` / `<status>#<created>#<id>` |
+pub fn order_pk(id: &str) -> String {
+    format!("ORDER#{id}")
+}
+pub const ORDER_SK: &str = "ORDER";
+pub fn customer_orders_pk(customer_id: &str) -> String {
+    format!("ORDERS#{customer_id}")
+}
+pub const OPEN_ORDERS_PK: &str = "OPEN_ORDERS";
+pub const ORDERS_BY_STATUS_PK: &str = "ORDERS";
+pub const CREDIT_SK: &str = "CREDIT";
+pub fn cart_sk(owner: &str) -> String {
+    format!("CART#{owner}")
+}
+pub fn idempotency_pk(customer_id: &str, key: &str) -> String {
+    format!("IDEM#{customer_id}#{key}")
+}
+pub const IDEMPOTENCY_SK: &str = "IDEM";
+pub fn intent_pk(order_id: &str) -> String {
+    format!("INTENT#{order_id}")
+}
+pub const INTENT_SK: &str = "INTENT";
+pub const INTENT_DRAFT_SK: &str = "DRAFT";
+pub const INTENTS_INDEX_PK: &str = "INTENTS";
+pub fn stock_job_pk(order_id: &str) -> String {
+    format!("STOCKJOB#{order_id}")
+}
+pub const STOCK_JOB_SK: &str = "JOB";
+pub const STOCK_JOBS_INDEX_PK: &str = "STOCKJOBS";
+pub fn quote_pk(id: &str) -> String {
+    format!("QUOTE#{id}")
+}
+pub const QUOTE_SK: &str = "QUOTE";
+pub fn customer_quotes_pk(customer_id: &str) -> String {
+    format!("QUOTES#{customer_id}")
+}
+pub const OPEN_QUOTES_PK: &str = "OPEN_QUOTES";
+pub const QUOTES_BY_STATUS_PK: &str = "QUOTES";
+
+// Catalog (owned by the catalog function; see docs/catalog-search.md).
+// Item `ITEM#<sku>`/`ITEM`, when active: GSI1 `ITEMS` / `<name>#<sku>`, GSI2 `TYPE#<type>` /
+// `<name>#<sku>`, GSI3 `BRAND#<brand>` / `<type>#<name>#<sku>`; when inactive only GSI1
+// `ITEMS#INACTIVE` / `<name>#<sku>` (names and types folded: see catalog::text).
+// Search word `SEARCH#<first 2 chars>` / `<word>#<sku>`: one per indexed word of an active item,
+// holding the item's summary. Facet counter `FACETS` / `TB#<type>#<brand>`: active items per
+// (type, brand). Warehouse `WH#<id>`/`META`: GSI1 `WAREHOUSES` / `<id>`.
+pub const ITEMS_INDEX_PK: &str = "ITEMS";
+pub const INACTIVE_ITEMS_INDEX_PK: &str = "ITEMS#INACTIVE";
+pub fn item_name_sk(sort_name: &str, sku: &str) -> String {
+    format!("{sort_name}#{sku}")
+}
+pub fn item_type_index_pk(type_key: &str) -> String {
+    format!("TYPE#{type_key}")
+}
+pub fn item_brand_index_pk(brand_key: &str) -> String {
+    format!("BRAND#{brand_key}")
+}
+pub fn item_brand_index_sk(type_key: &str, sort_name: &str, sku: &str) -> String {
+    format!("{type_key}#{sort_name}#{sku}")
+}
+pub fn search_pk(partition: &str) -> String {
+    format!("SEARCH#{partition}")
+}
+pub fn search_sk(word: &str, sku: &str) -> String {
+    format!("{word}#{sku}")
+}
+pub const FACETS_PK: &str = "FACETS";
+pub fn facet_sk(type_key: &str, brand_key: &str) -> String {
+    format!("TB#{type_key}#{brand_key}")
+}
+pub const WAREHOUSES_INDEX_PK: &str = "WAREHOUSES";

@@ -1,6 +1,7 @@
 //! The DynamoDB store: one table, keys from [`keys`], items (de)serialised with `serde_dynamo`.
 //! Entities never carry their keys; [`item`] adds them when writing and reads ignore them.
 
+pub mod counter;
 pub mod keys;
 pub mod schema;
 

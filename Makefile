@@ -1,0 +1,64 @@
+# The user-facing commands. The logic lives in infra/scripts/ (plain bash, readable on their own).
+#
+#   make dev            local stack + dev server on http://localhost:$${API_PORT:-3000} (Ctrl-C stops it all)
+#   make test           fmt, clippy, every test against a throwaway local stack, sam validate --lint
+#   make lint           fmt + clippy + sam validate --lint (no tests)
+#   make build          sam build: every function cross-compiled for arm64 (cargo-lambda + zig)
+#   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults)
+#   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
+#                       the first admin of a deployed stack
+#   make bench          latency and DynamoDB request counts against a local stack
+#   make stack-start / stack-stop / stack-status    the dev local stack on its own
+#   make tools          install the project-local tools (.venv, DynamoDB Local)
+
+SHELL := /usr/bin/env bash
+SAM := .venv/bin/sam
+export SAM_CLI_TELEMETRY ?= 0
+
+.PHONY: dev test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+
+dev:
+	@infra/scripts/dev.sh
+
+test:
+	@infra/scripts/test.sh
+
+tools:
+	@infra/scripts/install-tools.sh
+
+lint: tools
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(SAM) validate --lint --region us-east-1 --template template.yaml
+
+build:
+	@infra/scripts/build.sh
+
+# First time (no [default.deploy] stack yet in your account): guided, which asks for the
+# parameters (sender email, public URL, JWT secret...) and can save them to samconfig.toml.
+deploy: build
+	@if [ -n "$(GUIDED)" ] || ! grep -q '^parameter_overrides' samconfig.toml; then \
+		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy --guided; \
+	else \
+		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy; \
+	fi
+
+create-admin:
+	@EMAIL="$(EMAIL)" NAME="$(NAME)" PASSWORD="$(PASSWORD)" infra/scripts/create-admin.sh
+
+bench:
+	@infra/scripts/bench.sh
+
+stack-start: tools
+	@infra/scripts/local-stack.sh start
+
+stack-stop:
+	@infra/scripts/local-stack.sh stop
+
+stack-status:
+	@infra/scripts/local-stack.sh status
+
+# Build outputs only; .local/ (DynamoDB data, JWT secret) and the tools are kept.
+clean:
+	cargo clean
+	rm -rf .aws-sam

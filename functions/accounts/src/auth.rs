@@ -1,0 +1,74 @@
+//! F7 login, invitation acceptance and password reset (public routes).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use shared::accounts::auth::{
+    self, LoginRequest, PasswordResetRequest, PasswordSet, ResetReceipt, Session, SetPassword,
+};
+use shared::http::ApiJson;
+use shared::{AppResult, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(request_password_reset))
+        .routes(routes!(confirm_password_reset))
+}
+
+/// Email and password in, a short-lived session token out. Every failure (unknown email, wrong
+/// password, blocked access, inactive or blocked customer, locked after repeated failures) is the
+/// same 401.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = Session),
+        (status = 401, description = "wrong credentials or no access", content_type = "application/problem+json"),
+        (status = 422, description = "invalid field", content_type = "application/problem+json")))]
+async fn login(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> AppResult<Json<Session>> {
+    Ok(Json(auth::login(&app.store, &app.config, body).await?))
+}
+
+/// Sets the password with the invitation link's token and activates the access. The token is
+/// single use and expires.
+#[utoipa::path(post, path = "/v1/auth/invitations/accept", tag = "auth", request_body = SetPassword,
+    responses((status = 200, body = PasswordSet),
+        (status = 422, description = "invalid, used or expired token; or a too short password",
+            content_type = "application/problem+json")))]
+async fn accept_invitation(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<SetPassword>,
+) -> AppResult<Json<PasswordSet>> {
+    Ok(Json(auth::accept_invitation(&app.store, body).await?))
+}
+
+/// Asks for a password reset link. The answer is the same whether or not the email exists.
+#[utoipa::path(post, path = "/v1/auth/password-reset", tag = "auth",
+    request_body = PasswordResetRequest,
+    responses((status = 202, body = ResetReceipt),
+        (status = 422, description = "invalid field", content_type = "application/problem+json")))]
+async fn request_password_reset(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> AppResult<(StatusCode, Json<ResetReceipt>)> {
+    let events = auth::request_password_reset(&app.store, &app.config, body).await?;
+    shared::messaging::relay(&app.store, &app.events, &events).await;
+    Ok((StatusCode::ACCEPTED, Json(auth::RESET_RECEIPT)))
+}
+
+/// Sets a new password with the reset link's token (single use, expires).
+#[utoipa::path(post, path = "/v1/auth/password-reset/confirm", tag = "auth",
+    request_body = SetPassword,
+    responses((status = 200, body = PasswordSet),
+        (status = 422, description = "invalid, used or expired token; or a too short password",
+            content_type = "application/problem+json")))]
+async fn confirm_password_reset(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<SetPassword>,
+) -> AppResult<Json<PasswordSet>> {
+    Ok(Json(auth::confirm_password_reset(&app.store, body).await?))
+}

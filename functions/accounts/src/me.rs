@@ -1,0 +1,160 @@
+//! `GET /v1/me`: who the caller is. For a contact (or staff acting as a customer): the customer
+//! profile summary, the credit summary and the announcements active now for that customer. For
+//! staff: the staff user.
+
+use axum::extract::State;
+use axum::Json;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use shared::announcements::{self, Announcement};
+use shared::auth::Principal;
+use shared::customers::{CreditSetting, Customer, CustomerStatus, PaymentTerms};
+use shared::staff::{self, StaffUser};
+use shared::store::keys;
+use shared::types::{Language, Name};
+use shared::{AppError, AppResult, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
+}
+
+/// The parts of the customer profile the portal needs to work for the customer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CustomerSummary {
+    pub id: String,
+    pub name: Name,
+    pub status: CustomerStatus,
+    pub language: Language,
+    pub price_list_id: Option<String>,
+    pub warehouse_ids: Vec<String>,
+    pub default_warehouse_id: Option<String>,
+    pub shipping_method: Option<String>,
+}
+
+impl From<&Customer> for CustomerSummary {
+    fn from(c: &Customer) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            status: c.status,
+            language: c.language,
+            price_list_id: c.price_list_id.clone(),
+            warehouse_ids: c.warehouse_ids.clone(),
+            default_warehouse_id: c.default_warehouse_id.clone(),
+            shipping_method: c.shipping_method.clone(),
+        }
+    }
+}
+
+/// Credit at a glance: `available = limit - open_orders - unpaid`, amounts as decimal strings.
+#[derive(Debug, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct CreditSummary {
+    pub terms: PaymentTerms,
+    pub credit_days: u32,
+    #[schema(value_type = String, example = "50000.00")]
+    pub limit: Decimal,
+    pub currency: String,
+    /// Value of placed orders not yet invoiced.
+    #[schema(value_type = String, example = "0.00")]
+    pub open_orders: Decimal,
+    /// Invoices not yet paid.
+    #[schema(value_type = String, example = "0.00")]
+    pub unpaid: Decimal,
+    #[schema(value_type = String, example = "50000.00")]
+    pub available: Decimal,
+}
+
+fn cents(mut amount: Decimal) -> Decimal {
+    amount.rescale(2);
+    amount
+}
+
+/// The credit summary of a credit setting, given what is committed in open orders and unpaid
+/// invoices (zero until the orders and documents features record them).
+pub fn credit_summary(credit: &CreditSetting, open_orders: Decimal, unpaid: Decimal) -> CreditSummary {
+    CreditSummary {
+        terms: credit.terms,
+        credit_days: credit.credit_days,
+        limit: cents(credit.limit),
+        currency: credit.currency.clone(),
+        open_orders: cents(open_orders),
+        unpaid: cents(unpaid),
+        available: cents(credit.limit - open_orders - unpaid),
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub principal: Principal,
+    /// For staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffUser>,
+    /// For contacts and impersonated sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerSummary>,
+    /// `null` while the customer has no credit setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Option<CreditSummary>>,
+    /// Active now for this customer: audience all or one of its tags, `starts_at <= now < ends_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub announcements: Option<Vec<Announcement>>,
+}
+
+/// The caller: principal, and either the staff user or the customer's summary, credit and
+/// active announcements.
+#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, description = "no valid session")))]
+async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json<Me>> {
+    if principal.is_staff() {
+        let staff = staff::current(&app.store, &principal).await?;
+        return Ok(Json(Me {
+            principal,
+            staff: Some(staff),
+            customer: None,
+            credit: None,
+            announcements: None,
+        }));
+    }
+    let customer_id = principal.customer_scope()?;
+    let customer: Customer = app
+        .store
+        .get(&keys::customer_pk(customer_id), keys::CUSTOMER_PROFILE_SK)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let announcements =
+        announcements::active_for(&app.store, &customer.tags, chrono::Utc::now()).await?;
+    let credit = customer
+        .credit
+        .as_ref()
+        .map(|c| credit_summary(c, Decimal::ZERO, Decimal::ZERO));
+    Ok(Json(Me {
+        customer: Some(CustomerSummary::from(&customer)),
+        credit: Some(credit),
+        announcements: Some(announcements),
+        staff: None,
+        principal,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn available_is_limit_minus_commitments_in_cents() {
+        let credit = CreditSetting {
+            terms: PaymentTerms::Credit,
+            credit_days: 30,
+            limit: Decimal::new(50000, 0),
+            currency: "MXN".into(),
+        };
+        let s = credit_summary(&credit, Decimal::new(120050, 2), Decimal::ZERO);
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["limit"], "50000.00");
+        assert_eq!(json["open_orders"], "1200.50");
+        assert_eq!(json["unpaid"], "0.00");
+        assert_eq!(json["available"], "48799.50");
+    }
+}

@@ -1,0 +1,85 @@
+//! `GET /v1/me` for contacts and staff: principal, customer summary, credit summary and active
+//! announcements; the staff user for staff; 401 without a valid session.
+
+mod staff_common;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use shared::auth::{Permissions, Principal};
+use staff_common::setup;
+
+#[tokio::test]
+async fn a_contact_sees_its_customer_credit_and_announcements() {
+    let ctx = setup().await;
+    let (_, admin) = ctx.admin().await;
+    let acme = ctx.customer("Acme", &["vip"], None).await;
+    let contact = ctx.contact(&acme, "ana@acme.com", None).await;
+    let token = ctx.contact_token(&contact);
+    let now = chrono::Utc::now();
+    let res = ctx
+        .call(
+            "POST",
+            "/v1/admin/announcements",
+            Some(&admin),
+            Some(json!({"title": "Welcome", "body": "New catalog", "audience": "all",
+                        "starts_at": (now - chrono::Duration::minutes(5)).to_rfc3339(),
+                        "ends_at": (now + chrono::Duration::days(1)).to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+
+    let res = ctx.call("GET", "/v1/me", Some(&token), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let me = &res.json;
+    assert_eq!(me["principal"]["kind"], "contact");
+    assert_eq!(me["principal"]["sub"], "ana@acme.com");
+    assert!(me["principal"].get("impersonated_by").is_none());
+    assert_eq!(
+        me["customer"],
+        json!({"id": acme.id, "name": "Acme", "status": "active", "language": "ro",
+               "price_list_id": "pl-1", "warehouse_ids": ["wh-1", "wh-2"],
+               "default_warehouse_id": "wh-1", "shipping_method": "courier"})
+    );
+    assert_eq!(
+        me["credit"],
+        json!({"terms": "CREDIT", "credit_days": 30, "limit": "50000.00", "currency": "MXN",
+               "open_orders": "0.00", "unpaid": "0.00", "available": "50000.00"})
+    );
+    assert_eq!(me["announcements"][0]["title"], "Welcome");
+    assert!(me.get("staff").is_none());
+    // Internal data stays internal.
+    let text = me.to_string();
+    assert!(!text.contains("vip") && !text.contains("agent_id"), "{text}");
+}
+
+#[tokio::test]
+async fn staff_see_themselves_and_sessions_are_checked() {
+    let ctx = setup().await;
+    let (admin, token) = ctx.admin().await;
+    let res = ctx.call("GET", "/v1/me", Some(&token), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json["principal"]["kind"], "staff");
+    assert_eq!(res.json["principal"]["role"], "admin");
+    assert_eq!(res.json["staff"]["id"], admin.id.as_str());
+    assert_eq!(res.json["staff"]["email"], "boss@seller.com");
+    assert!(res.json.get("customer").is_none());
+    assert!(res.json.get("announcements").is_none());
+
+    let expired = Principal::staff(&admin.id, "Bea Boss", shared::auth::StaffRole::Admin, -1)
+        .token(ctx.secret());
+    let forged = Principal::staff(&admin.id, "Bea Boss", shared::auth::StaffRole::Admin, 60)
+        .token(b"some-other-secret-that-is-long-enough!!");
+    for bad in [Some(expired.as_str()), Some(forged.as_str()), Some("garbage"), None] {
+        let res = ctx.call("GET", "/v1/me", bad, None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{bad:?}");
+        assert_eq!(res.content_type.as_deref(), Some("application/problem+json"));
+    }
+
+    // A contact token for a customer that does not exist (deleted meanwhile) finds nothing.
+    let ghost = Principal::contact("x@ghost.com", "X", "ghost", Permissions::all(), 60)
+        .token(ctx.secret());
+    assert_eq!(
+        ctx.call("GET", "/v1/me", Some(&ghost), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,191 @@
+//! What Lambda does for the queue consumers and schedules in AWS, done locally: long-poll a
+//! queue, hand the batch to the consumer as a real `SqsEvent`, delete only the messages the
+//! handler did not report as failed (`ReportBatchItemFailures`); run the scheduled handlers on a
+//! timer. moto neither invokes Lambdas nor fires scheduled rules, hence this module.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_sqs::types::{
+    DeleteMessageBatchRequestEntry, MessageSystemAttributeName, QueueAttributeName,
+};
+use shared::AppState;
+
+/// A queue as the event source mapping sees it.
+#[derive(Clone, Debug)]
+pub struct Queue {
+    pub name: &'static str,
+    pub url: String,
+    pub arn: String,
+}
+
+impl Queue {
+    pub async fn resolve(
+        sqs: &aws_sdk_sqs::Client,
+        name: &'static str,
+        url: &str,
+    ) -> Result<Self, String> {
+        let arn = sqs
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(|e| format!("queue {name}: {e:?}"))?
+            .attributes
+            .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+            .ok_or_else(|| format!("queue {name} has no ARN"))?;
+        Ok(Self {
+            name,
+            url: url.to_string(),
+            arn,
+        })
+    }
+}
+
+/// Up to 10 messages (Lambda's default batch for SQS), waiting up to 5 s for the first.
+async fn receive(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+) -> Result<Vec<aws_sdk_sqs::types::Message>, String> {
+    let out = sqs
+        .receive_message()
+        .queue_url(&queue.url)
+        .max_number_of_messages(10)
+        .wait_time_seconds(5)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(out.messages.unwrap_or_default())
+}
+
+/// The event Lambda would build for this batch.
+pub fn sqs_event(queue: &Queue, messages: &[aws_sdk_sqs::types::Message]) -> SqsEvent {
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let mut event = SqsEvent::default();
+    event.records = messages
+        .iter()
+        .map(|m| {
+            let mut record = SqsMessage::default();
+            record.message_id = m.message_id.clone();
+            record.receipt_handle = m.receipt_handle.clone();
+            record.body = m.body.clone();
+            record.md5_of_body = m.md5_of_body.clone();
+            record.attributes = m
+                .attributes
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str().to_string(), v.clone()))
+                .collect();
+            record.event_source = Some("aws:sqs".into());
+            record.event_source_arn = Some(queue.arn.clone());
+            record.aws_region = Some(region.clone());
+            record
+        })
+        .collect();
+    event
+}
+
+/// Deletes the messages of the batch whose ids are not in `failed`; returns how many.
+async fn delete_succeeded(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+    messages: &[aws_sdk_sqs::types::Message],
+    failed: &[String],
+) -> Result<usize, String> {
+    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.message_id.as_ref().is_some_and(|id| !failed.contains(id)))
+        .filter_map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .set_receipt_handle(m.receipt_handle.clone())
+                .build()
+                .ok()
+        })
+        .collect();
+    if entries.is_empty() {
+        return Ok(0);
+    }
+    let count = entries.len();
+    let out = sqs
+        .delete_message_batch()
+        .queue_url(&queue.url)
+        .set_entries(Some(entries))
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if !out.failed.is_empty() {
+        return Err(format!("{} deletes failed", out.failed.len()));
+    }
+    Ok(count)
+}
+
+/// The email queue -> notifications function, forever.
+pub async fn poll_email_queue(app: AppState, sqs: aws_sdk_sqs::Client, queue: Queue) {
+    loop {
+        let messages = match receive(&sqs, &queue).await {
+            Ok(messages) => messages,
+            Err(err) => {
+                tracing::warn!(queue = queue.name, error = %err, "receive failed; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            continue;
+        }
+        let event = sqs_event(&queue, &messages);
+        let response = notifications::handle(&app, event).await;
+        let failed: Vec<String> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.clone())
+            .collect();
+        match delete_succeeded(&sqs, &queue, &messages, &failed).await {
+            Ok(done) => tracing::info!(
+                queue = queue.name,
+                received = messages.len(),
+                done,
+                failed = failed.len(),
+                "batch handled"
+            ),
+            Err(err) => {
+                tracing::warn!(queue = queue.name, error = %err, "delete failed; the messages will be redelivered")
+            }
+        }
+    }
+}
+
+/// Runs a scheduled handler every `period`, as an EventBridge schedule would.
+pub async fn every<F, Fut>(name: &'static str, period: Duration, app: AppState, job: F)
+where
+    F: Fn(AppState) -> Fut,
+    Fut: Future<Output = Result<String, String>>,
+{
+    let mut ticker = tokio::time::interval(period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match job(app.clone()).await {
+            Ok(outcome) if outcome.is_empty() => {}
+            Ok(outcome) => tracing::info!(schedule = name, %outcome, "scheduled run"),
+            Err(err) => tracing::warn!(schedule = name, error = %err, "scheduled run failed"),
+        }
+    }
+}
+
+/// The outbox sweep schedule: the handler OutboxSweepFunction runs in AWS.
+pub async fn sweep_outbox(app: AppState) -> Result<String, String> {
+    let relayed = notifications::sweep(&app)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(if relayed == 0 {
+        String::new()
+    } else {
+        format!("{relayed} events relayed")
+    })
+}

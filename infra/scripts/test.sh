@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make test: tools -> test stack (DynamoDB Local in memory + moto on the test ports) -> fmt, clippy,
+# every test, sam validate --lint -> stops what it started (a stack that was already up stays up).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export SAM_CLI_TELEMETRY="${SAM_CLI_TELEMETRY:-0}"
+
+infra/scripts/install-tools.sh
+
+ddb_port="${TEST_DDB_PORT:-8010}"
+moto_port="${TEST_MOTO_PORT:-5010}"
+export TEST_DDB_PORT="$ddb_port" TEST_MOTO_PORT="$moto_port"
+
+stack_was_up=0
+infra/scripts/local-stack.sh status --test >/dev/null 2>&1 && stack_was_up=1
+stop_stack() {
+  if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop --test; fi
+}
+trap stop_stack EXIT
+infra/scripts/local-stack.sh start --test
+
+export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+# Never let a developer's real AWS profile leak into tests.
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+step() { echo; echo "==> $*"; }
+step "cargo fmt --check"
+cargo fmt --all --check
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  step "cargo nextest run --workspace"
+  cargo nextest run --workspace --no-fail-fast
+else
+  step "cargo test --workspace (install cargo-nextest for faster runs: cargo install cargo-nextest --locked)"
+  cargo test --workspace --no-fail-fast
+fi
+step "sam validate --lint"
+.venv/bin/sam validate --lint --region us-east-1 --template template.yaml
+echo
+echo "==> all checks passed"

@@ -1,0 +1,255 @@
+//! Emails (F7, F12, F25): the templates, their rendering in the recipient's language, sending
+//! through SES and the record on the customer's timeline.
+//!
+//! [`deliver`] handles one domain event from the `email` queue exactly once in effect: it
+//! claims the event id, renders, sends, records, and releases the claim when sending failed so
+//! the redelivered message tries again (and, after the queue's max receives, lands in the DLQ).
+
+pub mod html;
+pub mod i18n;
+pub mod ses;
+pub mod templates;
+
+pub use templates::{RenderContext, RenderedEmail};
+
+use crate::app::App;
+use crate::customers::Customer;
+use crate::messaging::{claim_once, event_types, release_claim, DomainEvent};
+use crate::settings::{self, Settings};
+use crate::store::{keys, StoreError};
+use crate::timeline::{TimelineEntry, TimelineKind};
+use crate::types::Email;
+use templates::{
+    AccessInvited, AccountRequested, CustomerEmailRequested, PasswordResetRequested, MAIN_EMAIL,
+};
+
+/// The consumer name under which the notifications function claims event ids.
+pub const CONSUMER: &str = "email";
+
+/// Timeline author of emails the system sends on its own.
+pub const SYSTEM_AUTHOR: &str = "system";
+
+/// An event the notifications function knows how to turn into an email.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notification {
+    AccountRequested(AccountRequested),
+    AccessInvited(AccessInvited),
+    PasswordResetRequested(PasswordResetRequested),
+    CustomerEmailRequested(CustomerEmailRequested),
+}
+
+impl Notification {
+    /// `Ok(None)` for event types that send no email; `Err` when the data does not fit its type.
+    pub fn from_event(event: &DomainEvent) -> Result<Option<Self>, DeliveryError> {
+        fn data<T: serde::de::DeserializeOwned>(event: &DomainEvent) -> Result<T, DeliveryError> {
+            serde_json::from_value(event.data.clone())
+                .map_err(|e| DeliveryError::Invalid(format!("{} data: {e}", event.kind)))
+        }
+        Ok(Some(match event.kind.as_str() {
+            event_types::ACCOUNT_REQUESTED => Self::AccountRequested(data(event)?),
+            event_types::ACCESS_INVITED => Self::AccessInvited(data(event)?),
+            event_types::PASSWORD_RESET_REQUESTED => Self::PasswordResetRequested(data(event)?),
+            event_types::CUSTOMER_EMAIL_REQUESTED => Self::CustomerEmailRequested(data(event)?),
+            _ => return Ok(None),
+        }))
+    }
+
+    pub fn render(&self, ctx: &RenderContext) -> Result<RenderedEmail, DeliveryError> {
+        match self {
+            Self::AccountRequested(d) => templates::account_requested(d, ctx),
+            Self::AccessInvited(d) => templates::access_invited(d, ctx),
+            Self::PasswordResetRequested(d) => templates::password_reset(d, ctx),
+            Self::CustomerEmailRequested(d) => templates::customer_email(d, ctx),
+        }
+        .map_err(DeliveryError::Invalid)
+    }
+
+    /// The customer whose timeline records the email, if any.
+    fn customer_id<'a>(&'a self, event: &'a DomainEvent) -> Option<&'a str> {
+        let from_data = match self {
+            Self::AccessInvited(d) => d.customer_id.as_deref(),
+            Self::CustomerEmailRequested(d) => d.customer_id.as_deref(),
+            _ => None,
+        };
+        event.customer_id.as_deref().or(from_data)
+    }
+
+    fn author(&self) -> &str {
+        match self {
+            Self::CustomerEmailRequested(d) if !d.author.trim().is_empty() => d.author.trim(),
+            _ => SYSTEM_AUTHOR,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The event cannot be turned into an email (bad data, unknown customer...).
+    #[error("invalid event: {0}")]
+    Invalid(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Send(String),
+}
+
+/// What happened to one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent {
+        message_id: String,
+        to: Vec<String>,
+    },
+    /// Already handled: a redelivered message.
+    Duplicate,
+    /// Not an email event, or nobody to send it to: acknowledged without sending.
+    Skipped(String),
+}
+
+/// An email ready to go: rendered, with its recipients.
+struct Prepared {
+    email: RenderedEmail,
+    to: Vec<String>,
+    reply_to: Vec<String>,
+}
+
+async fn load_customer(app: &App, customer_id: &str) -> Result<Customer, DeliveryError> {
+    app.store
+        .get::<Customer>(&keys::customer_pk(customer_id), keys::CUSTOMER_PROFILE_SK)
+        .await?
+        .ok_or_else(|| DeliveryError::Invalid(format!("customer {customer_id} does not exist")))
+}
+
+async fn prepare(
+    app: &App,
+    settings: &Settings,
+    event: &DomainEvent,
+    notification: &Notification,
+) -> Result<Prepared, DeliveryError> {
+    let ctx = RenderContext::new(settings, &app.config);
+    let seller: Vec<String> = settings
+        .seller_notification_emails
+        .iter()
+        .map(|e| e.as_str().to_string())
+        .collect();
+    let (to, reply_to) = match notification {
+        Notification::AccountRequested(d) => {
+            // Replies go straight to the visitor.
+            let reply_to = Email::parse(d.email.as_str())
+                .map(|e| vec![e.as_str().to_string()])
+                .unwrap_or_default();
+            (seller.clone(), reply_to)
+        }
+        Notification::AccessInvited(d) => (vec![d.email.as_str().to_string()], seller.clone()),
+        Notification::PasswordResetRequested(d) => {
+            (vec![d.email.as_str().to_string()], seller.clone())
+        }
+        Notification::CustomerEmailRequested(d) => {
+            let customer_id = notification.customer_id(event).ok_or_else(|| {
+                DeliveryError::Invalid("CustomerEmailRequested without customer_id".into())
+            })?;
+            let to = if d.to.trim().eq_ignore_ascii_case(MAIN_EMAIL) {
+                load_customer(app, customer_id)
+                    .await?
+                    .email
+                    .as_str()
+                    .to_string()
+            } else {
+                Email::parse(d.to.as_str())
+                    .map_err(|e| DeliveryError::Invalid(format!("to: {e}")))?
+                    .as_str()
+                    .to_string()
+            };
+            (vec![to], seller.clone())
+        }
+    };
+    Ok(Prepared {
+        email: notification.render(&ctx)?,
+        to,
+        reply_to,
+    })
+}
+
+/// The timeline entry of an email. Its key comes from the event (occurred_at, id), so writing
+/// it twice for one event leaves one entry.
+fn timeline_entry(
+    customer_id: &str,
+    event: &DomainEvent,
+    notification: &Notification,
+    prepared: &Prepared,
+) -> TimelineEntry {
+    let mut entry = TimelineEntry::new(
+        customer_id,
+        TimelineKind::Email,
+        notification.author(),
+        &prepared.email.record_text,
+    );
+    entry.id = event.id.clone();
+    entry.at = event.occurred_at.clone();
+    entry.subject = Some(prepared.email.subject.clone());
+    entry.to = prepared.to.clone();
+    entry.event_id = Some(event.id.clone());
+    entry
+}
+
+async fn record(app: &App, entry: &TimelineEntry) -> Result<(), StoreError> {
+    match app.store.put_new(&entry.keys(), entry).await {
+        Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Handles one event from the `email` queue. `Err` means "retry this message".
+pub async fn deliver(app: &App, event: &DomainEvent) -> Result<Delivery, DeliveryError> {
+    let Some(notification) = Notification::from_event(event)? else {
+        return Ok(Delivery::Skipped(format!("{} sends no email", event.kind)));
+    };
+    // Render before claiming: an event that cannot become an email fails without a claim.
+    let settings = settings::load(&app.store).await?;
+    let prepared = prepare(app, &settings, event, &notification).await?;
+    if prepared.to.is_empty() {
+        tracing::warn!(event_id = %event.id, kind = %event.kind, "no recipients (set the seller notification emails in the store settings)");
+        return Ok(Delivery::Skipped("no recipients".into()));
+    }
+    let entry = notification
+        .customer_id(event)
+        .map(|customer_id| timeline_entry(customer_id, event, &notification, &prepared));
+
+    if !claim_once(&app.store, CONSUMER, &event.id).await? {
+        // The email went out before. If its timeline write failed after the send, write it now.
+        if let Some(entry) = &entry {
+            record(app, entry).await?;
+        }
+        return Ok(Delivery::Duplicate);
+    }
+
+    let from = ses::from_address(&settings.store_name, &app.config.sender_email);
+    let sent = ses::send(
+        &app.ses,
+        &from,
+        &prepared.to,
+        &prepared.reply_to,
+        &prepared.email,
+    )
+    .await;
+    let message_id = match sent {
+        Ok(id) => id,
+        Err(e) => {
+            // Not sent: release the claim so the redelivered message tries again.
+            if let Err(release_error) = release_claim(&app.store, CONSUMER, &event.id).await {
+                tracing::error!(event_id = %event.id, error = %release_error, "could not release the claim; the retry will see it as a duplicate");
+            }
+            return Err(DeliveryError::Send(e));
+        }
+    };
+
+    // Sent: the claim stays, so a retry never sends the email twice; a failed timeline write
+    // is retried through the redelivery (see the duplicate branch above).
+    if let Some(entry) = &entry {
+        record(app, entry).await?;
+    }
+    Ok(Delivery::Sent {
+        message_id,
+        to: prepared.to,
+    })
+}
