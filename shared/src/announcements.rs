@@ -17,11 +17,47 @@ use crate::types::{new_id, now_rfc3339, Name, Tag, Text};
 pub const MAX_AUDIENCE_TAGS: usize = 20;
 
 /// Who sees an announcement: `"all"` or `{"tags": ["vip", ...]}` (customers with any of them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     All,
     Tags(Vec<Tag>),
+}
+
+/// By hand rather than derived: serde_json reports a number or a list where an enum is expected
+/// as a syntax error (a 400 naming only `body`); this way any wrong shape is a 422 naming
+/// `audience` (or `audience.tags[i]` for a bad tag).
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AudienceVisitor;
+        impl<'de> serde::de::Visitor<'de> for AudienceVisitor {
+            type Value = Audience;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"all\" or {\"tags\": [...]}")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Audience, E> {
+                match value {
+                    "all" => Ok(Audience::All),
+                    other => Err(E::unknown_variant(other, &["all", "tags"])),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Audience, A::Error> {
+                let mut tags: Option<Vec<Tag>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "tags" || tags.is_some() {
+                        return Err(serde::de::Error::unknown_field(&key, &["tags"]));
+                    }
+                    tags = Some(map.next_value()?);
+                }
+                tags.map(Audience::Tags)
+                    .ok_or_else(|| serde::de::Error::missing_field("tags"))
+            }
+        }
+        deserializer.deserialize_any(AudienceVisitor)
+    }
 }
 
 impl Audience {
@@ -120,11 +156,7 @@ fn map_missing(err: StoreError) -> AppError {
     }
 }
 
-pub async fn create(
-    store: &Store,
-    new: NewAnnouncement,
-    author: &str,
-) -> AppResult<Announcement> {
+pub async fn create(store: &Store, new: NewAnnouncement, author: &str) -> AppResult<Announcement> {
     let now = now_rfc3339();
     let announcement = Announcement {
         id: new_id(),
@@ -226,7 +258,7 @@ pub async fn active_for(
         .into_iter()
         .filter(|a| a.is_active_for(customer_tags, now))
         .collect();
-    active.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
+    active.sort_by_key(|a| std::cmp::Reverse(a.starts_at));
     Ok(active)
 }
 
@@ -315,6 +347,15 @@ mod tests {
         assert_eq!(all, Audience::All);
         let tags: Audience = serde_json::from_str(r#"{"tags":["VIP"]}"#).unwrap();
         assert_eq!(tags, Audience::Tags(vec![Tag::parse("vip").unwrap()]));
-        assert!(serde_json::from_str::<Audience>("\"some\"").is_err());
+        for bad in ["\"some\"", "1", "[\"vip\"]", "{}", r#"{"tag":["vip"]}"#] {
+            assert!(serde_json::from_str::<Audience>(bad).is_err(), "{bad}");
+        }
+        // Both shapes survive the stored (DynamoDB) form.
+        for audience in [Audience::All, tags] {
+            let stored = announcement(audience);
+            let item: crate::store::Item = serde_dynamo::to_item(&stored).unwrap();
+            let read: Announcement = serde_dynamo::from_item(item).unwrap();
+            assert_eq!(read, stored);
+        }
     }
 }

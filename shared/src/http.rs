@@ -65,7 +65,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        if !matches!(inner.classify(), serde_json::error::Category::Data) {
+        // serde_json reports some type mismatches (a number where an enum is expected) as
+        // syntax errors: only a body that is not JSON at all is malformed.
+        let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+        if !matches!(inner.classify(), serde_json::error::Category::Data) && !is_json {
             return AppError::MalformedBody(inner.to_string());
         }
         let message = strip_position(&inner.to_string());
@@ -185,5 +188,12 @@ mod tests {
             "lines[0].sku"
         );
         assert_eq!(field_of(parse_json::<Body>(b"[1]").unwrap_err()), "body");
+
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct WithEnum {
+            language: crate::types::Language,
+        }
+        assert_eq!(field_of(parse_json::<WithEnum>(br#"{"language": 5}"#).unwrap_err()), "language");
     }
 }

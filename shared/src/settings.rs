@@ -107,13 +107,13 @@ impl Settings {
         }
         let name = self.store_name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            errors.push(FieldError::new(
-                "store_name",
-                "must be 1 to 200 characters",
-            ));
+            errors.push(FieldError::new("store_name", "must be 1 to 200 characters"));
         }
         if !(self.default_currency.len() == 3
-            && self.default_currency.chars().all(|c| c.is_ascii_uppercase()))
+            && self
+                .default_currency
+                .chars()
+                .all(|c| c.is_ascii_uppercase()))
         {
             errors.push(FieldError::new(
                 "default_currency",

@@ -16,6 +16,7 @@ fn router_of(function: &str, app: AppState) -> axum::Router {
         "catalog" => catalog::router(app),
         "pricing" => pricing::router(app),
         "orders" => orders::router(app),
+        "erp-sync" => erp_sync::router(app),
         "api-docs" => api_docs::router(app),
         other => panic!("add the router of function `{other}` to tests/tests/openapi.rs"),
     }

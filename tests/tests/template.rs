@@ -265,7 +265,7 @@ fn every_route_of_every_function_is_routed_to_it_in_the_template() {
                 .iter()
                 .map(|(m, p)| {
                     format!(
-                        "        {}:\n          Type: HttpApi\n          Properties: {{ApiId: !Ref HttpApi, Method: {m}, Path: {p}}}",
+                        "        {}:\n          Type: HttpApi\n          Properties: {{ApiId: !Ref HttpApi, Method: {m}, Path: \"{p}\"}}",
                         event_name(m, p)
                     )
                 })
@@ -305,6 +305,25 @@ fn every_route_of_every_function_is_routed_to_it_in_the_template() {
         }
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n\n"));
+}
+
+#[test]
+fn no_two_functions_serve_the_same_route() {
+    // API Gateway sends a route to one function only; the dev server's merged router panics on
+    // an overlap. Each shared route (e.g. /v1/health) belongs to exactly one function.
+    let mut owner: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let mut overlaps = Vec::new();
+    for (function, doc) in api_docs::function_docs() {
+        for route in doc_routes(&doc) {
+            if let Some(other) = owner.insert(route.clone(), function) {
+                overlaps.push(format!(
+                    "{} {} is served by both `{other}` and `{function}`",
+                    route.0, route.1
+                ));
+            }
+        }
+    }
+    assert!(overlaps.is_empty(), "\n{}\n", overlaps.join("\n"));
 }
 
 #[test]

@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use shared::auth::Principal;
 use shared::customers::access::{self, AccessOutcome, AccessRequest};
 use shared::customers::contacts::{self, ContactList, ContactPatch, NewContact};
 use shared::customers::Contact;
@@ -12,6 +11,8 @@ use shared::types::Email;
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+use crate::staff::Staff;
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,7 +34,7 @@ fn path_email(raw: &str) -> AppResult<Email> {
         (status = 404, description = "no such customer, or not assigned to this agent")))]
 async fn list_contacts(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
 ) -> AppResult<Json<ContactList>> {
     Ok(Json(
@@ -51,7 +52,7 @@ async fn list_contacts(
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]
 async fn create_contact(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewContact>,
 ) -> AppResult<(StatusCode, Json<Contact>)> {
@@ -70,7 +71,7 @@ async fn create_contact(
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]
 async fn update_contact(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path((id, email)): Path<(String, String)>,
     ApiJson(body): ApiJson<ContactPatch>,
 ) -> AppResult<Json<Contact>> {
@@ -95,14 +96,20 @@ async fn update_contact(
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]
 async fn change_access(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path((id, email)): Path<(String, String)>,
     ApiJson(body): ApiJson<AccessRequest>,
 ) -> AppResult<Json<AccessOutcome>> {
     let email = path_email(&email)?;
-    let change =
-        access::change_access(&app.store, &app.config, &principal, &id, &email, body.action)
-            .await?;
+    let change = access::change_access(
+        &app.store,
+        &app.config,
+        &principal,
+        &id,
+        &email,
+        body.action,
+    )
+    .await?;
     shared::messaging::relay(&app.store, &app.events, &change.events).await;
     Ok(Json(change.outcome))
 }

@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use shared::auth::Principal;
 use shared::customers::profile::{self, CustomerFilter, CustomerPatch, NewCustomer};
 use shared::customers::readiness::{self, Readiness};
 use shared::customers::status::{self, StatusChange};
@@ -97,10 +96,12 @@ async fn create_customer(
         (status = 404, description = "no such customer, or not assigned to this agent")))]
 async fn get_customer(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
 ) -> AppResult<Json<Customer>> {
-    Ok(Json(profile::load_for_staff(&app.store, &principal, &id).await?))
+    Ok(Json(
+        profile::load_for_staff(&app.store, &principal, &id).await?,
+    ))
 }
 
 /// Changes profile fields: absent fields stay, `null` clears. Tags are replaced as a whole.
@@ -114,7 +115,7 @@ async fn get_customer(
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]
 async fn update_customer(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<CustomerPatch>,
 ) -> AppResult<Json<Customer>> {
@@ -130,7 +131,7 @@ async fn update_customer(
         (status = 404, description = "no such customer, or not assigned to this agent")))]
 async fn customer_readiness(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
 ) -> AppResult<Json<Readiness>> {
     let customer = profile::load_for_staff(&app.store, &principal, &id).await?;
@@ -147,7 +148,7 @@ async fn customer_readiness(
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]
 async fn change_status(
     State(app): State<AppState>,
-    principal: Principal,
+    Staff(principal): Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> AppResult<Json<Customer>> {

@@ -73,7 +73,11 @@ fn cents(mut amount: Decimal) -> Decimal {
 
 /// The credit summary of a credit setting, given what is committed in open orders and unpaid
 /// invoices (zero until the orders and documents features record them).
-pub fn credit_summary(credit: &CreditSetting, open_orders: Decimal, unpaid: Decimal) -> CreditSummary {
+pub fn credit_summary(
+    credit: &CreditSetting,
+    open_orders: Decimal,
+    unpaid: Decimal,
+) -> CreditSummary {
     CreditSummary {
         terms: credit.terms,
         credit_days: credit.credit_days,

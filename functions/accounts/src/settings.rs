@@ -17,7 +17,10 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 /// The store settings (defaults until an admin saves them).
 #[utoipa::path(get, path = "/v1/admin/settings", tag = "settings", security(("bearer" = [])),
     responses((status = 200, body = Settings), (status = 403, description = "not an admin")))]
-async fn get_settings(State(app): State<AppState>, Admin(_admin): Admin) -> AppResult<Json<Settings>> {
+async fn get_settings(
+    State(app): State<AppState>,
+    Admin(_admin): Admin,
+) -> AppResult<Json<Settings>> {
     Ok(Json(settings::load(&app.store).await?))
 }
 

@@ -29,6 +29,8 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let principal = Principal::from_request_parts(parts, state).await?;
         principal.require_admin()?;
+        // A deactivated admin's unexpired session stops here, not only at its next login.
+        staff::current(&state.store, &principal).await?;
         Ok(Admin(principal))
     }
 }
@@ -41,6 +43,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let principal = Principal::from_request_parts(parts, state).await?;
         principal.require_staff()?;
+        staff::current(&state.store, &principal).await?;
         Ok(Staff(principal))
     }
 }
@@ -53,7 +56,11 @@ pub(crate) fn page_params(
 ) -> AppResult<(i32, Option<String>)> {
     let Query(params) = query.map_err(|e| {
         let reason = e.body_text();
-        let field = if reason.contains("limit") { "limit" } else { "query" };
+        let field = if reason.contains("limit") {
+            "limit"
+        } else {
+            "query"
+        };
         AppError::invalid(field, reason)
     })?;
     let limit = params.limit_or(default_limit, max_limit)?;
@@ -95,14 +102,9 @@ async fn create_staff(
                 .await?
         }
         None => {
-            let (user, events) = staff::invite_staff_user(
-                &app.store,
-                &app.config,
-                body.email,
-                body.name,
-                body.role,
-            )
-            .await?;
+            let (user, events) =
+                staff::invite_staff_user(&app.store, &app.config, body.email, body.name, body.role)
+                    .await?;
             shared::messaging::relay(&app.store, &app.events, &events).await;
             user
         }

@@ -12,14 +12,23 @@ fn ts(offset: Duration) -> String {
     (Utc::now() + offset).to_rfc3339()
 }
 
-async fn create(ctx: &Ctx, token: &str, title: &str, audience: Value, from: Duration, to: Duration) -> String {
+async fn create(
+    ctx: &Ctx,
+    token: &str,
+    title: &str,
+    audience: Value,
+    from: Duration,
+    to: Duration,
+) -> String {
     let res = ctx
         .call(
             "POST",
             "/v1/admin/announcements",
             Some(token),
-            Some(json!({"title": title, "body": format!("{title} body"), "audience": audience,
-                        "starts_at": ts(from), "ends_at": ts(to)})),
+            Some(
+                json!({"title": title, "body": format!("{title} body"), "audience": audience,
+                        "starts_at": ts(from), "ends_at": ts(to)}),
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
@@ -45,17 +54,44 @@ async fn me_shows_the_announcements_active_now_for_that_customer() {
     let (_, admin) = ctx.admin().await;
     let hour = Duration::hours(1);
     create(&ctx, &admin, "everyone-now", json!("all"), -hour, hour).await;
-    create(&ctx, &admin, "vip-now", json!({"tags": ["vip", "gold"]}), -hour, hour).await;
-    create(&ctx, &admin, "north-now", json!({"tags": ["north"]}), -hour, hour).await;
+    create(
+        &ctx,
+        &admin,
+        "vip-now",
+        json!({"tags": ["vip", "gold"]}),
+        -hour,
+        hour,
+    )
+    .await;
+    create(
+        &ctx,
+        &admin,
+        "north-now",
+        json!({"tags": ["north"]}),
+        -hour,
+        hour,
+    )
+    .await;
     let later = create(&ctx, &admin, "everyone-later", json!("all"), hour, hour * 2).await;
-    create(&ctx, &admin, "everyone-past", json!("all"), -hour * 2, -hour).await;
+    create(
+        &ctx,
+        &admin,
+        "everyone-past",
+        json!("all"),
+        -hour * 2,
+        -hour,
+    )
+    .await;
 
     let vip = ctx.customer("Vip Shop", &["vip", "south"], None).await;
     let plain = ctx.customer("Plain Shop", &[], None).await;
     let vip_token = ctx.contact_token(&ctx.contact(&vip, "a@vip.com", None).await);
     let plain_token = ctx.contact_token(&ctx.contact(&plain, "a@plain.com", None).await);
 
-    assert_eq!(titles_seen(&ctx, &vip_token).await, ["everyone-now", "vip-now"]);
+    assert_eq!(
+        titles_seen(&ctx, &vip_token).await,
+        ["everyone-now", "vip-now"]
+    );
     assert_eq!(titles_seen(&ctx, &plain_token).await, ["everyone-now"]);
 
     // Moving the window of a scheduled one makes it show now.
@@ -95,7 +131,9 @@ async fn admins_write_announcements_staff_read_them() {
     let hour = Duration::hours(1);
     let id = create(&ctx, &admin, "Holidays", json!("all"), -hour, hour).await;
 
-    let res = ctx.call("GET", "/v1/admin/announcements", Some(&agent), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/announcements", Some(&agent), None)
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["items"][0]["id"], id.as_str());
     assert_eq!(res.json["items"][0]["audience"], "all");
@@ -116,7 +154,12 @@ async fn admins_write_announcements_staff_read_them() {
     }
 
     let res = ctx
-        .call("PATCH", &one, Some(&admin), Some(json!({"title": "Holidays 2030", "body": "Closed"})))
+        .call(
+            "PATCH",
+            &one,
+            Some(&admin),
+            Some(json!({"title": "Holidays 2030", "body": "Closed"})),
+        )
         .await;
     assert_eq!(res.json["title"], "Holidays 2030");
     assert_eq!(res.json["body"], "Closed");
@@ -136,7 +179,9 @@ async fn admins_write_announcements_staff_read_them() {
             .status,
         StatusCode::NOT_FOUND
     );
-    let res = ctx.call("GET", "/v1/admin/announcements", Some(&admin), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/announcements", Some(&admin), None)
+        .await;
     assert!(res.json["items"].as_array().unwrap().is_empty());
 }
 
@@ -168,16 +213,26 @@ async fn bad_announcements_are_refused_and_nothing_is_written() {
             (with("title", json!(7)), "title"),
             (with("body", json!("   ")), "body"),
             (with("audience", json!("some")), "audience"),
+            (with("audience", json!(["vip"])), "audience"),
+            (with("audience", json!(3)), "audience"),
             (with("audience", json!({"tags": []})), "audience.tags"),
-            (with("audience", json!({"tags": ["not a tag"]})), "audience.tags[0]"),
+            (
+                with("audience", json!({"tags": ["not a tag"]})),
+                "audience.tags[0]",
+            ),
             (with("starts_at", json!("next tuesday")), "starts_at"),
             (with("ends_at", json!(ts(-hour * 2))), "ends_at"),
             (with("ends_at", ok["starts_at"].clone()), "ends_at"),
         ],
     )
     .await;
-    let res = ctx.call("GET", "/v1/admin/announcements", Some(&admin), None).await;
-    assert!(res.json["items"].as_array().unwrap().is_empty(), "nothing written");
+    let res = ctx
+        .call("GET", "/v1/admin/announcements", Some(&admin), None)
+        .await;
+    assert!(
+        res.json["items"].as_array().unwrap().is_empty(),
+        "nothing written"
+    );
 
     let id = create(&ctx, &admin, "Kept", json!("all"), -hour, hour).await;
     let one = format!("/v1/admin/announcements/{id}");
@@ -196,11 +251,18 @@ async fn bad_announcements_are_refused_and_nothing_is_written() {
         ],
     )
     .await;
-    let res = ctx.call("GET", "/v1/admin/announcements", Some(&admin), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/announcements", Some(&admin), None)
+        .await;
     assert_eq!(res.json["items"][0]["title"], "Kept", "unchanged");
     assert_eq!(res.json["items"][0]["version"], 1);
     let res = ctx
-        .call("GET", "/v1/admin/announcements?cursor=xyz", Some(&admin), None)
+        .call(
+            "GET",
+            "/v1/admin/announcements?cursor=xyz",
+            Some(&admin),
+            None,
+        )
         .await;
     assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "cursor");
 }

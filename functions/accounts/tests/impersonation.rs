@@ -90,7 +90,10 @@ async fn agents_serve_only_their_assigned_customers() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
-    assert_eq!(res.json["principal"]["impersonated_by"]["name"], "Luis Agent");
+    assert_eq!(
+        res.json["principal"]["impersonated_by"]["name"],
+        "Luis Agent"
+    );
     let res = ctx
         .call(
             "GET",
@@ -121,8 +124,16 @@ async fn agents_serve_only_their_assigned_customers() {
                 body,
             )
             .await;
-        assert_eq!(res.status, StatusCode::NOT_FOUND, "{method} {suffix}: {}", res.json);
-        assert_eq!(res.content_type.as_deref(), Some("application/problem+json"));
+        assert_eq!(
+            res.status,
+            StatusCode::NOT_FOUND,
+            "{method} {suffix}: {}",
+            res.json
+        );
+        assert_eq!(
+            res.content_type.as_deref(),
+            Some("application/problem+json")
+        );
     }
     let res = ctx
         .call(
@@ -132,7 +143,11 @@ async fn agents_serve_only_their_assigned_customers() {
             None,
         )
         .await;
-    assert_eq!(res.json["items"].as_array().unwrap().len(), 1, "only the assigned agent's session");
+    assert_eq!(
+        res.json["items"].as_array().unwrap().len(),
+        1,
+        "only the assigned agent's session"
+    );
     let res = ctx
         .call(
             "GET",
@@ -146,7 +161,12 @@ async fn agents_serve_only_their_assigned_customers() {
 
     // A missing customer is a 404 too; a contact may not impersonate anyone.
     let res = ctx
-        .call("POST", "/v1/admin/customers/nope/impersonate", Some(&agent_token), None)
+        .call(
+            "POST",
+            "/v1/admin/customers/nope/impersonate",
+            Some(&agent_token),
+            None,
+        )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = ctx

@@ -21,9 +21,11 @@ async fn a_contact_sees_its_customer_credit_and_announcements() {
             "POST",
             "/v1/admin/announcements",
             Some(&admin),
-            Some(json!({"title": "Welcome", "body": "New catalog", "audience": "all",
+            Some(
+                json!({"title": "Welcome", "body": "New catalog", "audience": "all",
                         "starts_at": (now - chrono::Duration::minutes(5)).to_rfc3339(),
-                        "ends_at": (now + chrono::Duration::days(1)).to_rfc3339()})),
+                        "ends_at": (now + chrono::Duration::days(1)).to_rfc3339()}),
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED);
@@ -49,7 +51,10 @@ async fn a_contact_sees_its_customer_credit_and_announcements() {
     assert!(me.get("staff").is_none());
     // Internal data stays internal.
     let text = me.to_string();
-    assert!(!text.contains("vip") && !text.contains("agent_id"), "{text}");
+    assert!(
+        !text.contains("vip") && !text.contains("agent_id"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -69,15 +74,23 @@ async fn staff_see_themselves_and_sessions_are_checked() {
         .token(ctx.secret());
     let forged = Principal::staff(&admin.id, "Bea Boss", shared::auth::StaffRole::Admin, 60)
         .token(b"some-other-secret-that-is-long-enough!!");
-    for bad in [Some(expired.as_str()), Some(forged.as_str()), Some("garbage"), None] {
+    for bad in [
+        Some(expired.as_str()),
+        Some(forged.as_str()),
+        Some("garbage"),
+        None,
+    ] {
         let res = ctx.call("GET", "/v1/me", bad, None).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{bad:?}");
-        assert_eq!(res.content_type.as_deref(), Some("application/problem+json"));
+        assert_eq!(
+            res.content_type.as_deref(),
+            Some("application/problem+json")
+        );
     }
 
     // A contact token for a customer that does not exist (deleted meanwhile) finds nothing.
-    let ghost = Principal::contact("x@ghost.com", "X", "ghost", Permissions::all(), 60)
-        .token(ctx.secret());
+    let ghost =
+        Principal::contact("x@ghost.com", "X", "ghost", Permissions::all(), 60).token(ctx.secret());
     assert_eq!(
         ctx.call("GET", "/v1/me", Some(&ghost), None).await.status,
         StatusCode::NOT_FOUND

@@ -28,7 +28,9 @@ async fn admins_read_and_replace_the_settings() {
     let (_, admin) = ctx.admin().await;
     let (_, agent) = ctx.agent("agent@seller.com", "Agent").await;
 
-    let res = ctx.call("GET", "/v1/admin/settings", Some(&admin), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json["b2b_mode"], true, "defaults before any save");
     assert_eq!(res.json["updated_at"], Value::Null);
@@ -37,7 +39,10 @@ async fn admins_read_and_replace_the_settings() {
         .call("PUT", "/v1/admin/settings", Some(&admin), Some(valid()))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
-    let saved = ctx.call("GET", "/v1/admin/settings", Some(&admin), None).await.json;
+    let saved = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await
+        .json;
     assert_eq!(saved, res.json);
     assert_eq!(saved["b2b_mode"], false);
     assert_eq!(saved["stock_display"], "yes_no");
@@ -59,11 +64,15 @@ async fn admins_read_and_replace_the_settings() {
     assert_eq!(loaded.order_claim_hours, 24);
 
     for (method, body) in [("GET", None), ("PUT", Some(valid()))] {
-        let res = ctx.call(method, "/v1/admin/settings", Some(&agent), body).await;
+        let res = ctx
+            .call(method, "/v1/admin/settings", Some(&agent), body)
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{method}");
     }
     assert_eq!(
-        ctx.call("GET", "/v1/admin/settings", None, None).await.status,
+        ctx.call("GET", "/v1/admin/settings", None, None)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -74,7 +83,10 @@ async fn bad_settings_are_refused_and_nothing_is_written() {
     let (_, admin) = ctx.admin().await;
     ctx.call("PUT", "/v1/admin/settings", Some(&admin), Some(valid()))
         .await;
-    let before = ctx.call("GET", "/v1/admin/settings", Some(&admin), None).await.json;
+    let before = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await
+        .json;
 
     let with = |key: &str, value: Value| {
         let mut body = valid();
@@ -98,10 +110,22 @@ async fn bad_settings_are_refused_and_nothing_is_written() {
             (with("stock_display", json!("exact")), "stock_display"),
             (with("order_claim_hours", json!(0)), "order_claim_hours"),
             (with("order_claim_hours", json!(-5)), "order_claim_hours"),
-            (with("order_claim_hours", json!(10_000)), "order_claim_hours"),
-            (with("default_open_orders_cap", json!("-1.00")), "default_open_orders_cap"),
-            (with("default_open_orders_cap", json!("lots")), "default_open_orders_cap"),
-            (with("seller_notification_emails", json!(["ok@x.com", "nope"])), "seller_notification_emails[1]"),
+            (
+                with("order_claim_hours", json!(10_000)),
+                "order_claim_hours",
+            ),
+            (
+                with("default_open_orders_cap", json!("-1.00")),
+                "default_open_orders_cap",
+            ),
+            (
+                with("default_open_orders_cap", json!("lots")),
+                "default_open_orders_cap",
+            ),
+            (
+                with("seller_notification_emails", json!(["ok@x.com", "nope"])),
+                "seller_notification_emails[1]",
+            ),
             (with("sender_email", json!("not an email")), "sender_email"),
             (with("seller_whatsapp", json!("12")), "seller_whatsapp"),
             (with("store_name", json!(" ")), "store_name"),
@@ -110,6 +134,9 @@ async fn bad_settings_are_refused_and_nothing_is_written() {
         ],
     )
     .await;
-    let after = ctx.call("GET", "/v1/admin/settings", Some(&admin), None).await.json;
+    let after = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await
+        .json;
     assert_eq!(before, after, "nothing written");
 }

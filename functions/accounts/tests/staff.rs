@@ -22,8 +22,10 @@ async fn admins_create_list_read_and_rename_staff() {
             "POST",
             "/v1/admin/staff",
             Some(&admin_token),
-            Some(json!({"email": " Luis@Seller.com ", "name": "Luis Agent", "role": "agent",
-                        "password": "a-long-password-1"})),
+            Some(
+                json!({"email": " Luis@Seller.com ", "name": "Luis Agent", "role": "agent",
+                        "password": "a-long-password-1"}),
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
@@ -46,7 +48,9 @@ async fn admins_create_list_read_and_rename_staff() {
         }
     );
 
-    let res = ctx.call("GET", "/v1/admin/staff", Some(&admin_token), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/staff", Some(&admin_token), None)
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     let emails: Vec<&str> = res.json["items"]
         .as_array()
@@ -54,7 +58,11 @@ async fn admins_create_list_read_and_rename_staff() {
         .iter()
         .map(|s| s["email"].as_str().unwrap())
         .collect();
-    assert_eq!(emails, ["boss@seller.com", "luis@seller.com"], "ordered by email");
+    assert_eq!(
+        emails,
+        ["boss@seller.com", "luis@seller.com"],
+        "ordered by email"
+    );
 
     // Paging through the index with a cursor.
     let res = ctx
@@ -72,16 +80,31 @@ async fn admins_create_list_read_and_rename_staff() {
         .await;
     assert_eq!(res.json["items"][0]["email"], "luis@seller.com");
     let res = ctx
-        .call("GET", "/v1/admin/staff?cursor=garbage", Some(&admin_token), None)
+        .call(
+            "GET",
+            "/v1/admin/staff?cursor=garbage",
+            Some(&admin_token),
+            None,
+        )
         .await;
     assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "cursor");
     let res = ctx
-        .call("GET", "/v1/admin/staff?limit=lots", Some(&admin_token), None)
+        .call(
+            "GET",
+            "/v1/admin/staff?limit=lots",
+            Some(&admin_token),
+            None,
+        )
         .await;
     assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "limit");
 
     let res = ctx
-        .call("GET", &format!("/v1/admin/staff/{luis_id}"), Some(&admin_token), None)
+        .call(
+            "GET",
+            &format!("/v1/admin/staff/{luis_id}"),
+            Some(&admin_token),
+            None,
+        )
         .await;
     assert_eq!(res.json["name"], "Luis Agent");
 
@@ -245,9 +268,18 @@ async fn an_email_has_one_login_across_staff_and_contacts() {
         assert_problem(&res, StatusCode::CONFLICT, "email");
         assert_eq!(res.json["code"], "email-in-use");
     }
-    let res = ctx.call("GET", "/v1/admin/staff", Some(&admin_token), None).await;
-    assert_eq!(res.json["items"].as_array().unwrap().len(), 1, "no staff item left behind");
-    assert!(ctx.email_queue_messages().await.is_empty(), "no invitation sent");
+    let res = ctx
+        .call("GET", "/v1/admin/staff", Some(&admin_token), None)
+        .await;
+    assert_eq!(
+        res.json["items"].as_array().unwrap().len(),
+        1,
+        "no staff item left behind"
+    );
+    assert!(
+        ctx.email_queue_messages().await.is_empty(),
+        "no invitation sent"
+    );
 }
 
 #[tokio::test]
@@ -259,13 +291,16 @@ async fn deactivating_blocks_the_login_and_the_session() {
             "POST",
             "/v1/admin/staff",
             Some(&admin_token),
-            Some(json!({"email": "gone@seller.com", "name": "Gone Soon", "role": "agent",
-                        "password": "a-long-password-1"})),
+            Some(
+                json!({"email": "gone@seller.com", "name": "Gone Soon", "role": "agent",
+                        "password": "a-long-password-1"}),
+            ),
         )
         .await;
     let id = res.json["id"].as_str().unwrap().to_string();
-    let token = shared::auth::Principal::staff(&id, "Gone Soon", shared::auth::StaffRole::Agent, 60)
-        .token(ctx.secret());
+    let token =
+        shared::auth::Principal::staff(&id, "Gone Soon", shared::auth::StaffRole::Agent, 60)
+            .token(ctx.secret());
     assert_eq!(
         ctx.call("GET", "/v1/me", Some(&token), None).await.status,
         StatusCode::OK
@@ -289,6 +324,12 @@ async fn deactivating_blocks_the_login_and_the_session() {
     // Its unexpired session no longer works on the routes that check the staff user.
     assert_eq!(
         ctx.call("GET", "/v1/me", Some(&token), None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ctx.call("GET", "/v1/admin/announcements", Some(&token), None)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
 
@@ -344,7 +385,9 @@ async fn bad_staff_input_is_refused_and_nothing_is_written() {
         ],
     )
     .await;
-    let res = ctx.call("GET", "/v1/admin/staff", Some(&admin_token), None).await;
+    let res = ctx
+        .call("GET", "/v1/admin/staff", Some(&admin_token), None)
+        .await;
     let items = res.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "nothing created");
     assert_eq!(items[0]["name"], "Bea Boss", "nothing changed");

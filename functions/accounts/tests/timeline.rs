@@ -28,10 +28,18 @@ async fn staff_keep_notes_on_the_timeline() {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
     assert_eq!(res.json["kind"], "note");
     assert_eq!(res.json["author"], "Luis Agent");
-    assert_eq!(res.json["attachments"][0]["url"], "https://files.example.com/c.pdf");
+    assert_eq!(
+        res.json["attachments"][0]["url"],
+        "https://files.example.com/c.pdf"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-    ctx.call("POST", &path, Some(&agent_token), Some(json!({"body": "Second"})))
-        .await;
+    ctx.call(
+        "POST",
+        &path,
+        Some(&agent_token),
+        Some(json!({"body": "Second"})),
+    )
+    .await;
 
     let res = ctx.call("GET", &path, Some(&agent_token), None).await;
     let bodies: Vec<&str> = res.json["items"]
@@ -40,15 +48,27 @@ async fn staff_keep_notes_on_the_timeline() {
         .iter()
         .map(|e| e["body"].as_str().unwrap())
         .collect();
-    assert_eq!(bodies, ["Second", "Called about the new price list"], "newest first");
+    assert_eq!(
+        bodies,
+        ["Second", "Called about the new price list"],
+        "newest first"
+    );
     let res = ctx
         .call("GET", &format!("{path}?limit=1"), Some(&agent_token), None)
         .await;
     let cursor = res.json["next_cursor"].as_str().unwrap().to_string();
     let res = ctx
-        .call("GET", &format!("{path}?limit=1&cursor={cursor}"), Some(&agent_token), None)
+        .call(
+            "GET",
+            &format!("{path}?limit=1&cursor={cursor}"),
+            Some(&agent_token),
+            None,
+        )
         .await;
-    assert_eq!(res.json["items"][0]["body"], "Called about the new price list");
+    assert_eq!(
+        res.json["items"][0]["body"],
+        "Called about the new price list"
+    );
 
     // A customer never sees its timeline: the route is staff-only.
     let contact = ctx.contact(&acme, "ana@acme.com", None).await;
@@ -77,18 +97,38 @@ async fn bad_notes_are_refused_and_nothing_is_written() {
             (json!({"body": "  "}), "body"),
             (json!({"body": 5}), "body"),
             (json!({"body": "x".repeat(10_001)}), "body"),
-            (json!({"body": "ok", "attachments": "file.pdf"}), "attachments"),
-            (json!({"body": "ok", "attachments": [{"name": "a"}]}), "attachments[0].url"),
-            (json!({"body": "ok", "attachments": [{"name": "a", "url": "ftp://x.com/a"}]}), "attachments[0].url"),
-            (json!({"body": "ok", "attachments": [{"name": "", "url": "https://x.com/a"}]}), "attachments[0].name"),
+            (
+                json!({"body": "ok", "attachments": "file.pdf"}),
+                "attachments",
+            ),
+            (
+                json!({"body": "ok", "attachments": [{"name": "a"}]}),
+                "attachments[0].url",
+            ),
+            (
+                json!({"body": "ok", "attachments": [{"name": "a", "url": "ftp://x.com/a"}]}),
+                "attachments[0].url",
+            ),
+            (
+                json!({"body": "ok", "attachments": [{"name": "", "url": "https://x.com/a"}]}),
+                "attachments[0].name",
+            ),
             (json!({"body": "ok", "attachments": eleven}), "attachments"),
         ],
     )
     .await;
     let res = ctx.call("GET", &path, Some(&admin), None).await;
-    assert!(res.json["items"].as_array().unwrap().is_empty(), "nothing written");
+    assert!(
+        res.json["items"].as_array().unwrap().is_empty(),
+        "nothing written"
+    );
     let res = ctx
-        .call("POST", "/v1/admin/customers/nope/timeline", Some(&admin), Some(json!({"body": "x"})))
+        .call(
+            "POST",
+            "/v1/admin/customers/nope/timeline",
+            Some(&admin),
+            Some(json!({"body": "x"})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
@@ -111,16 +151,34 @@ async fn an_email_request_reaches_the_email_queue() {
             (json!({"subject": "S", "message": "M"}), "to"),
             (json!({"to": "main", "message": "M"}), "subject"),
             (json!({"to": "main", "subject": "S"}), "message"),
-            (json!({"to": "not-an-email", "subject": "S", "message": "M"}), "to"),
-            (json!({"to": ["main"], "subject": "S", "message": "M"}), "to"),
-            (json!({"to": "main", "subject": "", "message": "M"}), "subject"),
-            (json!({"to": "main", "subject": "S", "message": " "}), "message"),
+            (
+                json!({"to": "not-an-email", "subject": "S", "message": "M"}),
+                "to",
+            ),
+            (
+                json!({"to": ["main"], "subject": "S", "message": "M"}),
+                "to",
+            ),
+            (
+                json!({"to": "main", "subject": "", "message": "M"}),
+                "subject",
+            ),
+            (
+                json!({"to": "main", "subject": "S", "message": " "}),
+                "message",
+            ),
             // An address that is not this customer's.
-            (json!({"to": "stranger@else.com", "subject": "S", "message": "M"}), "to"),
+            (
+                json!({"to": "stranger@else.com", "subject": "S", "message": "M"}),
+                "to",
+            ),
         ],
     )
     .await;
-    assert!(ctx.email_queue_messages().await.is_empty(), "nothing queued");
+    assert!(
+        ctx.email_queue_messages().await.is_empty(),
+        "nothing queued"
+    );
 
     let res = ctx
         .call(

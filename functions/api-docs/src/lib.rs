@@ -12,6 +12,7 @@ pub fn function_docs() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("catalog", catalog::api().1),
         ("pricing", pricing::api().1),
         ("orders", orders::api().1),
+        ("erp-sync", erp_sync::api().1),
         ("api-docs", own_doc()),
     ]
 }

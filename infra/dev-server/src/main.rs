@@ -91,6 +91,7 @@ fn merged_router(app: &AppState) -> axum::Router {
         .merge(catalog::router(Arc::clone(app)))
         .merge(pricing::router(Arc::clone(app)))
         .merge(orders::router(Arc::clone(app)))
+        .merge(erp_sync::router(Arc::clone(app)))
         .merge(api_docs::router(Arc::clone(app)))
         .layer(axum::middleware::from_fn(log_request))
 }
@@ -139,6 +140,13 @@ async fn serve() -> Result<(), String> {
         Duration::from_secs(10),
         Arc::clone(&app),
         consumers::sweep_outbox,
+    ));
+    // ExpireOrdersFunction runs every 5 minutes in AWS; more often here so it is seen at work.
+    background.spawn(consumers::every(
+        "expire-orders",
+        Duration::from_secs(60),
+        Arc::clone(&app),
+        orders::expire_due_orders,
     ));
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".into());

@@ -19,6 +19,9 @@ pub const DEMO_AGENT: &str = "agent@example.com";
 const MARKER_PK: &str = "SEED#demo";
 const MARKER_SK: &str = "SEED";
 
+/// The demo contact whose access the seed accepts, so a customer login works at once.
+pub const DEMO_BUYER: &str = "buyer@acme.example";
+
 /// What `make dev` prints at startup.
 pub struct Summary {
     pub logins: Vec<(&'static str, &'static str)>,
@@ -26,7 +29,11 @@ pub struct Summary {
 
 fn summary() -> Summary {
     Summary {
-        logins: vec![("admin", DEMO_ADMIN), ("agent", DEMO_AGENT)],
+        logins: vec![
+            ("admin", DEMO_ADMIN),
+            ("agent", DEMO_AGENT),
+            ("customer", DEMO_BUYER),
+        ],
     }
 }
 
@@ -92,7 +99,7 @@ pub async fn run(
     tracing::info!("loading demo data");
 
     staff_user(app, DEMO_ADMIN, "Ana Admin", StaffRole::Admin).await?;
-    staff_user(app, DEMO_AGENT, "Arturo Agent", StaffRole::Agent).await?;
+    let agent_id = staff_user(app, DEMO_AGENT, "Arturo Agent", StaffRole::Agent).await?;
 
     let mut api = Api {
         router,
@@ -112,26 +119,10 @@ pub async fn run(
             .to_string(),
     );
 
-    let mut settings = api.call("GET", "/v1/admin/settings", None).await?;
-    settings["store_name"] = json!("Demo Wholesale");
-    settings["seller_notification_emails"] = json!(["sales@example.com"]);
-    settings["b2b_mode"] = json!(true);
-    api.call("PUT", "/v1/admin/settings", Some(settings))
-        .await?;
-
-    let now = chrono::Utc::now();
-    api.call(
-        "POST",
-        "/v1/admin/announcements",
-        Some(json!({
-            "title": "Welcome to the new ordering portal",
-            "body": "Order online at your own prices, 24/7. Questions? Reply to any of our emails.",
-            "audience": "all",
-            "starts_at": now.to_rfc3339(),
-            "ends_at": (now + chrono::Duration::days(365)).to_rfc3339(),
-        })),
-    )
-    .await?;
+    store_settings(&api).await?;
+    catalog(&api).await?;
+    customers(&api, &agent_id).await?;
+    announcement(&api).await?;
 
     app.store
         .put(
@@ -144,21 +135,341 @@ pub async fn run(
     Ok(summary())
 }
 
-/// A staff user with the demo password; an earlier, interrupted seed may have made it already.
+/// A staff user with the demo password. Returns its id.
 async fn staff_user(
     app: &AppState,
     email: &str,
     name: &str,
     role: StaffRole,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let email = Email::parse(email).map_err(|e| format!("seed: {e}"))?;
     let name = Name::parse(name).map_err(|e| format!("seed: {e}"))?;
     match shared::staff::create_staff_user(&app.store, email, name, role, Some(DEMO_PASSWORD)).await
     {
-        Ok(_) => Ok(()),
-        Err(AppError::Conflict { .. }) => Ok(()),
+        Ok(user) => Ok(user.id),
+        Err(AppError::Conflict { .. }) => Err(INTERRUPTED.into()),
         Err(err) => Err(format!("seed staff user: {err:?}")),
     }
+}
+
+const INTERRUPTED: &str = "seed: the demo data is half there (an earlier seed was interrupted); \
+    reset the local data with `make dev-reset` and run `make dev` again";
+
+async fn store_settings(api: &Api<'_>) -> Result<(), String> {
+    let mut settings = api.call("GET", "/v1/admin/settings", None).await?;
+    settings["store_name"] = json!("Demo Wholesale");
+    settings["seller_notification_emails"] = json!(["sales@example.com"]);
+    settings["seller_whatsapp"] = json!("+52 81 5555 0100");
+    settings["b2b_mode"] = json!(true);
+    settings["default_language"] = json!("es");
+    settings["default_currency"] = json!("MXN");
+    api.call("PUT", "/v1/admin/settings", Some(settings))
+        .await?;
+    Ok(())
+}
+
+/// One demo item: its catalog data, its price in each list and its stock in each warehouse.
+struct DemoItem {
+    sku: &'static str,
+    name: &'static str,
+    item_type: &'static str,
+    brand: &'static str,
+    unit: &'static str,
+    mayoreo: &'static str,
+    distrib: &'static str,
+    stock_mty: i64,
+    stock_gdl: i64,
+}
+
+const fn item(
+    sku: &'static str,
+    name: &'static str,
+    kind: (&'static str, &'static str, &'static str),
+    prices: (&'static str, &'static str),
+    stock: (i64, i64),
+) -> DemoItem {
+    DemoItem {
+        sku,
+        name,
+        item_type: kind.0,
+        brand: kind.1,
+        unit: kind.2,
+        mayoreo: prices.0,
+        distrib: prices.1,
+        stock_mty: stock.0,
+        stock_gdl: stock.1,
+    }
+}
+
+/// (type, brand, unit), prices in MXN (MAYOREO, DISTRIB), stock (MTY, GDL); all taxed at 16 % (IVA).
+const ITEMS: [DemoItem; 8] = [
+    item(
+        "DRL-500",
+        "Taladro percutor 500 W",
+        ("Herramientas", "Bosch", "piece"),
+        ("1250.00", "1190.00"),
+        (40, 12),
+    ),
+    item(
+        "DRL-750",
+        "Taladro percutor 750 W",
+        ("Herramientas", "Makita", "piece"),
+        ("1890.00", "1795.00"),
+        (15, 0),
+    ),
+    item(
+        "SAW-185",
+        "Sierra circular 185 mm",
+        ("Herramientas", "Makita", "piece"),
+        ("2450.00", "2330.00"),
+        (8, 5),
+    ),
+    item(
+        "SCR-4X40",
+        "Tornillo para madera 4x40 (caja 100)",
+        ("Fijaciones", "Fischer", "box"),
+        ("89.50", "84.00"),
+        (500, 320),
+    ),
+    item(
+        "ANC-8",
+        "Taquete de nylon 8 mm (caja 100)",
+        ("Fijaciones", "Fischer", "box"),
+        ("64.00", "60.00"),
+        (260, 0),
+    ),
+    item(
+        "PNT-W19",
+        "Pintura vinílica blanca 19 L",
+        ("Pinturas", "Comex", "bucket"),
+        ("1580.00", "1499.00"),
+        (30, 44),
+    ),
+    item(
+        "PNT-B4",
+        "Pintura esmalte negro 4 L",
+        ("Pinturas", "Comex", "can"),
+        ("540.00", "515.00"),
+        (0, 18),
+    ),
+    item(
+        "GLV-L",
+        "Guantes de carnaza talla L (par)",
+        ("Seguridad", "Truper", "pair"),
+        ("48.00", "45.00"),
+        (900, 150),
+    ),
+];
+
+async fn catalog(api: &Api<'_>) -> Result<(), String> {
+    for (id, name, address) in [
+        ("MTY", "Monterrey", "Av. Industrial 100, Monterrey, NL"),
+        ("GDL", "Guadalajara", "Calle 8 #2500, Zapopan, Jal."),
+    ] {
+        api.call(
+            "POST",
+            "/v1/admin/warehouses",
+            Some(json!({"id": id, "name": name, "address": address})),
+        )
+        .await?;
+    }
+    for (id, name) in [("MAYOREO", "Mayoreo"), ("DISTRIB", "Distribuidores")] {
+        api.call(
+            "POST",
+            "/v1/admin/price-lists",
+            Some(json!({"id": id, "name": name, "currency": "MXN"})),
+        )
+        .await?;
+    }
+    let mut mayoreo = Vec::new();
+    let mut distrib = Vec::new();
+    for it in &ITEMS {
+        let sku = it.sku;
+        api.call(
+            "POST",
+            "/v1/admin/items",
+            Some(json!({
+                "sku": sku, "name": it.name, "item_type": it.item_type, "brand": it.brand,
+                "unit": it.unit, "tax_rate": "0.16",
+                "description": format!("{} ({})", it.name, it.brand),
+            })),
+        )
+        .await?;
+        for (warehouse, on_hand) in [("MTY", it.stock_mty), ("GDL", it.stock_gdl)] {
+            api.call(
+                "PUT",
+                &format!("/v1/admin/stock/{warehouse}/{sku}"),
+                Some(json!({ "on_hand": on_hand })),
+            )
+            .await?;
+        }
+        mayoreo.push(json!({"sku": sku, "unit_price": it.mayoreo}));
+        distrib.push(json!({"sku": sku, "unit_price": it.distrib}));
+    }
+    // A quantity tier on the screws: 10 boxes or more cost less.
+    mayoreo[3]["tiers"] = json!([{"min_quantity": 10, "unit_price": "82.00"}]);
+    api.call(
+        "PUT",
+        "/v1/admin/price-lists/MAYOREO/prices",
+        Some(json!({ "prices": mayoreo })),
+    )
+    .await?;
+    api.call(
+        "PUT",
+        "/v1/admin/price-lists/DISTRIB/prices",
+        Some(json!({ "prices": distrib })),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn customers(api: &Api<'_>, agent_id: &str) -> Result<(), String> {
+    let acme = api
+        .call(
+            "POST",
+            "/v1/admin/customers",
+            Some(json!({
+                "name": "Ferretería Acme",
+                "legal_name": "Ferretería Acme S.A. de C.V.",
+                "tax_id": "FAC010101AB1",
+                "email": "compras@acme.example",
+                "phone": "+52 81 5555 0101",
+                "language": "es",
+                "addresses": [{
+                    "kind": "both", "is_default": true, "line1": "Av. Constitución 1200",
+                    "city": "Monterrey", "state": "Nuevo León", "postal_code": "64000", "country": "MX"
+                }],
+                "shipping_method": "Paquetería",
+                "credit": {"terms": "CREDIT", "credit_days": 30, "limit": "50000.00", "currency": "MXN"},
+                "price_list_id": "MAYOREO",
+                "warehouse_ids": ["MTY", "GDL"],
+                "default_warehouse_id": "MTY",
+                "tags": ["vip", "norte"],
+                "agent_id": agent_id,
+            })),
+        )
+        .await?;
+    let acme_id = id_of(&acme)?;
+    let beta = api
+        .call(
+            "POST",
+            "/v1/admin/customers",
+            Some(json!({
+                "name": "Beta Distribuições",
+                "tax_id": "12.345.678/0001-90",
+                "email": "compras@beta.example",
+                "phone": "+55 11 5555 0102",
+                "language": "pt-BR",
+                "addresses": [{
+                    "kind": "shipping", "is_default": true, "line1": "Rua Augusta 500",
+                    "city": "São Paulo", "state": "SP", "postal_code": "01305-000", "country": "BR"
+                }],
+                "shipping_method": "Recoge en almacén",
+                "credit": {"terms": "CASH", "credit_days": 0, "limit": "0", "currency": "MXN"},
+                "price_list_id": "DISTRIB",
+                "warehouse_ids": ["GDL"],
+                "default_warehouse_id": "GDL",
+                "catalog_access": {"mode": "types", "types": ["Herramientas", "Fijaciones"]},
+                "tags": ["exportacion"],
+            })),
+        )
+        .await?;
+    let beta_id = id_of(&beta)?;
+
+    for (customer, email, name, department, phone) in [
+        (
+            &acme_id,
+            DEMO_BUYER,
+            "María Compras",
+            "Compras",
+            "+52 81 5555 0110",
+        ),
+        (
+            &acme_id,
+            "almacen@acme.example",
+            "Jorge Almacén",
+            "Almacén",
+            "+52 81 5555 0111",
+        ),
+        (
+            &beta_id,
+            "joao@beta.example",
+            "João Silva",
+            "Diretoria",
+            "+55 11 5555 0112",
+        ),
+    ] {
+        api.call(
+            "POST",
+            &format!("/v1/admin/customers/{customer}/contacts"),
+            Some(json!({"email": email, "name": name, "department": department, "phone": phone})),
+        )
+        .await?;
+    }
+
+    // The buyer's access: invite (the email goes out through the queue like any other), then
+    // accept the invitation with the token from the link, as the contact would.
+    let outcome = api
+        .call(
+            "POST",
+            &format!("/v1/admin/customers/{acme_id}/contacts/{DEMO_BUYER}/access"),
+            Some(json!({"action": "create"})),
+        )
+        .await?;
+    let link = outcome["whatsapp_link"]
+        .as_str()
+        .ok_or("seed: the access answer has no whatsapp_link")?;
+    let token = invitation_token(link).ok_or("seed: no token= in the invitation link")?;
+    api.call(
+        "POST",
+        "/v1/auth/invitations/accept",
+        Some(json!({"token": token, "password": DEMO_PASSWORD})),
+    )
+    .await?;
+    // João is invited but has not accepted: his invitation email is in moto's outbox.
+    api.call(
+        "POST",
+        &format!("/v1/admin/customers/{beta_id}/contacts/joao@beta.example/access"),
+        Some(json!({"action": "create"})),
+    )
+    .await?;
+    Ok(())
+}
+
+fn id_of(customer: &Value) -> Result<String, String> {
+    customer["id"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("seed: created customer has no id: {customer}"))
+}
+
+/// The `token=` of the invitation link inside a `wa.me` link's (URL-encoded) message.
+fn invitation_token(whatsapp_link: &str) -> Option<String> {
+    let text = whatsapp_link.split_once("text=")?.1;
+    let message = urlencoding::decode(text).ok()?;
+    let raw = message.split_once("token=")?.1;
+    let raw: String = raw
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '&')
+        .collect();
+    Some(urlencoding::decode(&raw).ok()?.into_owned())
+}
+
+async fn announcement(api: &Api<'_>) -> Result<(), String> {
+    let now = chrono::Utc::now();
+    api.call(
+        "POST",
+        "/v1/admin/announcements",
+        Some(json!({
+            "title": "Bienvenido al nuevo portal de pedidos",
+            "body": "Haga sus pedidos en línea a sus precios, las 24 horas. ¿Dudas? Responda a cualquiera de nuestros correos.",
+            "audience": "all",
+            "starts_at": (now - chrono::Duration::minutes(1)).to_rfc3339(),
+            "ends_at": (now + chrono::Duration::days(365)).to_rfc3339(),
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// `create-admin`: the first admin of a real deployment (standard AWS credential chain,
@@ -178,4 +489,18 @@ pub async fn create_admin(email: &str, name: &str, password: Option<&str>) -> Re
         user.id
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_token_from_a_whatsapp_invitation_link() {
+        let url = shared::accounts::tokens::invitation_url("http://localhost:3000", "abc_DEF-123");
+        let message = format!("Hola María, entre aquí: {url} (válido 72 h)");
+        let link = shared::accounts::invitations::whatsapp_link(None, &message);
+        assert_eq!(invitation_token(&link).as_deref(), Some("abc_DEF-123"));
+        assert_eq!(invitation_token("https://wa.me/?text=no%20link"), None);
+    }
 }

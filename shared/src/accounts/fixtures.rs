@@ -144,3 +144,16 @@ pub fn token_of(url: &str) -> String {
         .expect("link has a token");
     urlencoding::decode(raw).expect("decodable").into_owned()
 }
+
+/// A staff user in the table (no login) and a session token for it: staff routes check that
+/// the staff member behind a token still exists and is active.
+pub async fn staff_session(
+    app: &App,
+    email: &str,
+    name: &str,
+    role: StaffRole,
+) -> (StaffUser, String) {
+    let user = put_staff(app, email, name, role, None).await;
+    let token = staff_token(app, &user.id, name, role);
+    (user, token)
+}

@@ -47,7 +47,7 @@ pub struct NewAccountRequest {
     pub address: Text,
     #[serde(default)]
     pub message: Option<Text>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::customers::profile::opt_via_value")]
     pub language: Option<Language>,
 }
 
@@ -115,7 +115,10 @@ pub async fn submit(store: &Store, input: NewAccountRequest) -> AppResult<Vec<Do
         return Err(AppError::invalid("address", "must not be blank"));
     }
     if input.address.as_str().chars().count() > 1000 {
-        return Err(AppError::invalid("address", "must be at most 1000 characters"));
+        return Err(AppError::invalid(
+            "address",
+            "must be at most 1000 characters",
+        ));
     }
     let email = input.email.as_str().to_string();
     let now = now_rfc3339();
@@ -278,7 +281,10 @@ pub async fn approve(store: &Store, principal: &Principal, id: &str) -> AppResul
 
     let mut actions = vec![decide_action(store, &approved)?];
     actions.extend(create_actions(store, &customer)?);
-    actions.push(store.tx_put_new(&contact_keys(&customer.id, contact.email.as_str()), &contact)?);
+    actions.push(store.tx_put_new(
+        &contact_keys(&customer.id, contact.email.as_str()),
+        &contact,
+    )?);
     match store.transact(actions).await {
         Ok(()) => Ok(Approval {
             request: approved,
@@ -311,9 +317,7 @@ pub async fn block(store: &Store, principal: &Principal, id: &str) -> AppResult<
     let request = load_pending(store, id).await?;
     let blocked = decided(&request, RequestStatus::Blocked, principal);
     finish(
-        store
-            .transact(vec![decide_action(store, &blocked)?])
-            .await,
+        store.transact(vec![decide_action(store, &blocked)?]).await,
         blocked,
     )
 }
@@ -343,10 +347,7 @@ pub async fn delete(store: &Store, principal: &Principal, id: &str) -> AppResult
 
 /// Deletes the email guard if it is this request's (a later request may own it). "Absent or
 /// mine" as the condition, so a missing guard does not cancel the transaction.
-fn release_guard(
-    store: &Store,
-    request: &AccountRequest,
-) -> Result<TransactWriteItem, StoreError> {
+fn release_guard(store: &Store, request: &AccountRequest) -> Result<TransactWriteItem, StoreError> {
     let k = guard_keys(request.email.as_str());
     let delete = Delete::builder()
         .table_name(store.table())
@@ -358,10 +359,7 @@ fn release_guard(
     Ok(TransactWriteItem::builder().delete(delete).build())
 }
 
-fn finish(
-    result: Result<(), StoreError>,
-    decided: AccountRequest,
-) -> AppResult<AccountRequest> {
+fn finish(result: Result<(), StoreError>, decided: AccountRequest) -> AppResult<AccountRequest> {
     match result {
         Ok(()) => Ok(decided),
         Err(e) if any_condition_failed(&e) => Err(AppError::conflict(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contacts;
 use super::model::{AccessState, Contact, Customer, CustomerStatus};
-use super::profile::{condition_failed_at, concurrent_change, load_for_staff};
+use super::profile::{concurrent_change, condition_failed_at, load_for_staff};
 use super::readiness;
 use crate::accounts::invitations::{self, Invitation, Invitee};
 use crate::accounts::login::{self, login_keys, Login, LoginOwner, LoginStatus};
@@ -31,6 +31,7 @@ pub enum AccessAction {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessRequest {
+    #[serde(deserialize_with = "super::profile::via_value")]
     pub action: AccessAction,
 }
 
@@ -247,9 +248,9 @@ async fn create(
 
 /// The contact's login, which must be this customer's.
 async fn own_login(store: &Store, customer: &Customer, contact: &Contact) -> AppResult<Login> {
-    let login = login::get(store, contact.email.as_str())
-        .await?
-        .filter(|l| matches!(&l.owner, LoginOwner::Contact { customer_id } if customer_id == &customer.id));
+    let login = login::get(store, contact.email.as_str()).await?.filter(
+        |l| matches!(&l.owner, LoginOwner::Contact { customer_id } if customer_id == &customer.id),
+    );
     login.ok_or_else(|| {
         AppError::conflict(
             "login-missing",

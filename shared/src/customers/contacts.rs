@@ -20,7 +20,9 @@ pub fn contact_keys(customer_id: &str, email: &str) -> Keys {
 /// Every contact of a customer, by email.
 pub async fn list(store: &Store, customer_id: &str) -> Result<Vec<Contact>, StoreError> {
     store
-        .query_all(QuerySpec::partition(keys::customer_pk(customer_id)).prefix(keys::CONTACT_SK_PREFIX))
+        .query_all(
+            QuerySpec::partition(keys::customer_pk(customer_id)).prefix(keys::CONTACT_SK_PREFIX),
+        )
         .await
 }
 
@@ -47,7 +49,7 @@ pub struct NewContact {
     #[serde(default)]
     pub permissions: Option<Permissions>,
     /// Defaults to the customer's language.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::profile::opt_via_value")]
     pub language: Option<Language>,
 }
 
@@ -65,7 +67,7 @@ pub struct ContactPatch {
     pub phone: Option<Option<Phone>>,
     #[serde(default)]
     pub permissions: Option<Permissions>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present_via_value")]
     #[schema(value_type = Option<Language>)]
     pub language: Option<Option<Language>>,
 }
@@ -161,9 +163,15 @@ pub async fn update(
     let put = store.tx_update(
         &keys::customer_pk(customer_id),
         &keys::contact_sk(email.as_str()),
-        "SET #name = :name, department = :department, phone = :phone, permissions = :permissions, #language = :language",
+        "SET #name = :name, #department = :department, #phone = :phone, #permissions = :permissions, #language = :language",
         Some("attribute_exists(PK)"),
-        &[("#name", "name"), ("#language", "language")],
+        &[
+            ("#name", "name"),
+            ("#department", "department"),
+            ("#phone", "phone"),
+            ("#permissions", "permissions"),
+            ("#language", "language"),
+        ],
         vec![
             (":name", to_attr(&after.name)?),
             (":department", to_attr(&after.department)?),

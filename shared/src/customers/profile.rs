@@ -118,12 +118,42 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(de).map(Some)
 }
 
+/// Deserialises an enum field through a JSON value first, so a value of the wrong JSON type
+/// (`{"status": 1}`) is a type error naming the field: serde_json reports it as a syntax error
+/// of the whole body otherwise.
+pub(crate) fn via_value<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
+    de: D,
+) -> Result<T, D::Error> {
+    let value = serde_json::Value::deserialize(de)?;
+    T::deserialize(value).map_err(serde::de::Error::custom)
+}
+
+/// [`via_value`] for optional fields (with `#[serde(default)]`): `null` is `None`.
+pub(crate) fn opt_via_value<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<T>, D::Error> {
+    match serde_json::Value::deserialize(de)? {
+        serde_json::Value::Null => Ok(None),
+        value => T::deserialize(value)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+/// [`via_value`] for fields where absent, `null` and a value differ.
+pub(crate) fn present_via_value<'de, T: serde::de::DeserializeOwned, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    opt_via_value(de).map(Some)
+}
+
 /// An address as staff send it; the id is kept when given, generated otherwise.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
     #[serde(default)]
     pub id: Option<String>,
+    #[serde(deserialize_with = "via_value")]
     pub kind: AddressKind,
     #[serde(default)]
     pub is_default: bool,
@@ -154,7 +184,7 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<Phone>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_via_value")]
     pub language: Option<Language>,
     #[serde(default)]
     pub addresses: Option<Vec<AddressInput>>,
@@ -196,13 +226,13 @@ pub struct NewCustomer {
     pub tax_id: Name,
     pub email: Email,
     /// Defaults to `active`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_via_value")]
     pub status: Option<CustomerStatus>,
     #[serde(default)]
     pub legal_name: Option<Name>,
     #[serde(default)]
     pub phone: Option<Phone>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_via_value")]
     pub language: Option<Language>,
     #[serde(default)]
     pub addresses: Option<Vec<AddressInput>>,
@@ -358,10 +388,7 @@ fn apply(
                 ));
             }
             if credit.credit_days > 365 {
-                errors.push(FieldError::new(
-                    "credit.credit_days",
-                    "must be at most 365",
-                ));
+                errors.push(FieldError::new("credit.credit_days", "must be at most 365"));
             }
             if credit.terms == PaymentTerms::Credit && credit.credit_days == 0 {
                 errors.push(FieldError::new(
@@ -391,7 +418,10 @@ fn apply(
                     "is not a valid id",
                 ));
             } else if !seen.insert(id.clone()) {
-                errors.push(FieldError::new(format!("warehouse_ids[{i}]"), "is repeated"));
+                errors.push(FieldError::new(
+                    format!("warehouse_ids[{i}]"),
+                    "is repeated",
+                ));
             }
         }
         if warehouse_ids.len() > MAX_WAREHOUSES {
@@ -492,7 +522,10 @@ async fn verify_references(store: &Store, refs: &References) -> AppResult<()> {
     let found = store.batch_get_items(wanted).await?;
     let has = |pk: &str, item_check: &dyn Fn(&Item) -> bool| {
         found.iter().any(|item| {
-            item.get(keys::PK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(pk)
+            item.get(keys::PK)
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+                == Some(pk)
                 && item_check(item)
         })
     };
@@ -513,7 +546,10 @@ async fn verify_references(store: &Store, refs: &References) -> AppResult<()> {
     if let Some(agent) = &refs.agent {
         // An agent is an active staff user with the agent role.
         let is_agent = |item: &Item| {
-            item.get("role").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("agent")
+            item.get("role")
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+                == Some("agent")
                 && item.get("active").and_then(|v| v.as_bool().ok()) == Some(&true)
         };
         if !has(&keys::staff_pk(agent), &is_agent) {
@@ -588,7 +624,11 @@ pub(crate) fn replace_actions(
 }
 
 /// F3: staff (admins) create a customer.
-pub async fn create(store: &Store, principal: &Principal, input: NewCustomer) -> AppResult<Customer> {
+pub async fn create(
+    store: &Store,
+    principal: &Principal,
+    input: NewCustomer,
+) -> AppResult<Customer> {
     principal.require_admin()?;
     let (mut customer, patch) = input.into_parts();
     let refs = apply(patch, &mut customer, principal).map_err(AppError::Validation)?;
@@ -706,7 +746,9 @@ pub async fn list(
         let remaining = limit - items.len() as i32;
         let spec = base.clone().limit(remaining).cursor(cursor.take());
         let (raw, next) = store.query_items(&spec).await.map_err(|e| match e {
-            StoreError::Other(m) if m == "bad cursor" => AppError::invalid("cursor", "is not valid"),
+            StoreError::Other(m) if m == "bad cursor" => {
+                AppError::invalid("cursor", "is not valid")
+            }
             other => other.into(),
         })?;
         let page: Vec<Customer> = if by_tag {

@@ -72,8 +72,7 @@ pub fn profile_gaps(c: &Customer) -> Vec<(Requirement, FieldError)> {
             FieldError::new("warehouse_ids", "no warehouse assigned"),
         ));
     }
-    if c
-        .shipping_method
+    if c.shipping_method
         .as_deref()
         .is_none_or(|m| m.trim().is_empty())
     {

@@ -16,6 +16,7 @@ use crate::types::now_rfc3339;
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     /// `active`, `inactive` or `blocked` (a customer never goes back to `pending`).
+    #[serde(deserialize_with = "super::profile::via_value")]
     pub status: CustomerStatus,
 }
 

@@ -36,6 +36,12 @@ pub enum Notification {
     AccessInvited(AccessInvited),
     PasswordResetRequested(PasswordResetRequested),
     CustomerEmailRequested(CustomerEmailRequested),
+    /// To the seller (F25).
+    OrderPlaced(crate::orders::events::OrderNotice),
+    /// To the customer: confirmation, then each status change (F25).
+    OrderConfirmationRequested(crate::orders::events::OrderNotice),
+    OrderStatusChanged(crate::orders::events::OrderNotice),
+    QuoteAnswered(crate::orders::events::QuoteNotice),
 }
 
 impl Notification {
@@ -50,6 +56,15 @@ impl Notification {
             event_types::ACCESS_INVITED => Self::AccessInvited(data(event)?),
             event_types::PASSWORD_RESET_REQUESTED => Self::PasswordResetRequested(data(event)?),
             event_types::CUSTOMER_EMAIL_REQUESTED => Self::CustomerEmailRequested(data(event)?),
+            event_types::ORDER_PLACED => Self::OrderPlaced(data(event)?),
+            event_types::ORDER_CONFIRMATION_REQUESTED => {
+                Self::OrderConfirmationRequested(data(event)?)
+            }
+            event_types::ORDER_CLAIMED
+            | event_types::ORDER_FULFILLED
+            | event_types::ORDER_CANCELLED
+            | event_types::ORDER_EXPIRED => Self::OrderStatusChanged(data(event)?),
+            event_types::QUOTE_ANSWERED => Self::QuoteAnswered(data(event)?),
             _ => return Ok(None),
         }))
     }
@@ -60,6 +75,10 @@ impl Notification {
             Self::AccessInvited(d) => templates::access_invited(d, ctx),
             Self::PasswordResetRequested(d) => templates::password_reset(d, ctx),
             Self::CustomerEmailRequested(d) => templates::customer_email(d, ctx),
+            Self::OrderPlaced(d) => templates::orders::order_placed(d, ctx),
+            Self::OrderConfirmationRequested(d) => templates::orders::order_confirmation(d, ctx),
+            Self::OrderStatusChanged(d) => templates::orders::order_status(d, ctx),
+            Self::QuoteAnswered(d) => templates::orders::quote_answered(d, ctx),
         }
         .map_err(DeliveryError::Invalid)
     }
@@ -161,6 +180,25 @@ async fn prepare(
                     .to_string()
             };
             (vec![to], seller.clone())
+        }
+        // The seller hears of every order; replies go to the contact who placed it.
+        Notification::OrderPlaced(d) => (
+            seller.clone(),
+            d.contact_email
+                .as_deref()
+                .and_then(|e| Email::parse(e).ok())
+                .map(|e| vec![e.as_str().to_string()])
+                .unwrap_or_default(),
+        ),
+        Notification::OrderConfirmationRequested(d) | Notification::OrderStatusChanged(d) => {
+            let to = Email::parse(d.to.email.as_str())
+                .map_err(|e| DeliveryError::Invalid(format!("to.email: {e}")))?;
+            (vec![to.as_str().to_string()], seller.clone())
+        }
+        Notification::QuoteAnswered(d) => {
+            let to = Email::parse(d.to.email.as_str())
+                .map_err(|e| DeliveryError::Invalid(format!("to.email: {e}")))?;
+            (vec![to.as_str().to_string()], seller.clone())
         }
     };
     Ok(Prepared {

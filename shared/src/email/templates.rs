@@ -2,6 +2,8 @@
 //! body in the recipient's language. Templates are plain Rust (no template engine); every value
 //! from an event is escaped before it reaches HTML.
 
+pub mod orders;
+
 use serde::{Deserialize, Deserializer};
 
 use super::html::{self, escape};

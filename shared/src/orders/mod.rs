@@ -21,7 +21,7 @@ pub mod place;
 pub mod quotes;
 pub mod stock;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
@@ -33,8 +33,27 @@ use crate::app::App;
 use crate::messaging::DomainEvent;
 use crate::store::{self, keys, Store, StoreError};
 
-/// Fetched items by (PK, SK).
-pub(crate) type Fetched = HashMap<(String, String), store::Item>;
+/// Items read so far by (PK, SK), and every key asked for (found or not), so a key is never
+/// read twice.
+#[derive(Debug, Default)]
+pub(crate) struct Fetched {
+    items: HashMap<(String, String), store::Item>,
+    asked: HashSet<(String, String)>,
+}
+
+impl Fetched {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &store::Item> {
+        self.items.values()
+    }
+
+    pub fn into_values(self) -> impl Iterator<Item = store::Item> {
+        self.items.into_values()
+    }
+}
 
 fn key_of_item(item: &store::Item) -> Option<(String, String)> {
     match (item.get(keys::PK), item.get(keys::SK)) {
@@ -51,10 +70,11 @@ pub(crate) async fn fetch(
 ) -> Result<(), StoreError> {
     wanted.sort();
     wanted.dedup();
-    wanted.retain(|k| !into.contains_key(k));
+    wanted.retain(|k| !into.asked.contains(k));
     if wanted.is_empty() {
         return Ok(());
     }
+    into.asked.extend(wanted.iter().cloned());
     let found = if wanted.len() <= 100 {
         store.batch_get_items(wanted).await?
     } else {
@@ -71,14 +91,14 @@ pub(crate) async fn fetch(
     };
     for item in found {
         if let Some(k) = key_of_item(&item) {
-            into.insert(k, item);
+            into.items.insert(k, item);
         }
     }
     Ok(())
 }
 
 pub(crate) fn get<'a>(fetched: &'a Fetched, pk: &str, sk: &str) -> Option<&'a store::Item> {
-    fetched.get(&(pk.to_string(), sk.to_string()))
+    fetched.items.get(&(pk.to_string(), sk.to_string()))
 }
 
 /// What placement needs to know about a customer before reading it (its price list decides

@@ -91,7 +91,10 @@ pub fn price_book(customer: &Customer, items: &[Item], fetched: &[store::Item]) 
     let customer_pk = keys::customer_pk(&customer.id);
     let mut book = PriceBook {
         catalog_access: customer.catalog_access.clone(),
-        customer_discount: customer.discount_percent.filter(|d| !d.is_zero()),
+        // The profile is written elsewhere; a percentage outside 0-100 is never applied.
+        customer_discount: customer
+            .discount_percent
+            .filter(|d| !d.is_zero() && *d > Decimal::ZERO && *d <= Decimal::ONE_HUNDRED),
         items: items.iter().map(|i| (i.sku.clone(), i.clone())).collect(),
         ..Default::default()
     };

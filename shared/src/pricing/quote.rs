@@ -462,6 +462,19 @@ mod tests {
         let b = book.price(&sku("B"), 1).unwrap();
         assert_eq!(b.discount_percent, Some(d("2.5")));
         assert_eq!(b.unit_price, d("195.00"));
+        // A 0 % SKU discount exempts the SKU from the customer-wide one.
+        let book = price_book(
+            &c,
+            &items,
+            &[
+                list("MXN"),
+                price("B", "200.00", &[]),
+                own("B", None, Some("0")),
+            ],
+        );
+        let b = book.price(&sku("B"), 1).unwrap();
+        assert_eq!(b.discount_percent, None);
+        assert_eq!(b.unit_price, d("200.00"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::book::{price_book, price_keys};
 use super::quote::{quote, Quote, QuoteLineRequest, StockLevels, MAX_QUOTE_LINES};
-use crate::catalog::{Item, Sku};
+use crate::catalog::{Item, Sku, Warehouse};
 use crate::customers::{Customer, CustomerStatus};
 use crate::error::{AppError, AppResult};
 use crate::store::{self, keys, Store};
@@ -81,7 +81,27 @@ pub async fn quote_for_customer(
         .collect();
     wanted.extend(price_keys(&customer, &skus));
     wanted.extend(StockLevels::keys(&request.warehouse_id, &skus));
+    let warehouse_key = (
+        keys::warehouse_pk(&request.warehouse_id),
+        keys::META_SK.to_string(),
+    );
+    wanted.push(warehouse_key.clone());
     let fetched = store.batch_get_items(wanted).await?;
+
+    // Assigned is not enough: the warehouse must still exist and be in use.
+    let warehouse = fetched
+        .iter()
+        .find(|raw| {
+            matches!(raw.get(keys::PK), Some(AttributeValue::S(pk)) if *pk == warehouse_key.0)
+                && matches!(raw.get(keys::SK), Some(AttributeValue::S(sk)) if *sk == warehouse_key.1)
+        })
+        .and_then(|raw| store::from_item::<Warehouse>(raw.clone()).ok());
+    if !warehouse.is_some_and(|w| w.active) {
+        return Err(AppError::invalid(
+            "warehouse_id",
+            "this warehouse is not in use; choose another of your warehouses",
+        ));
+    }
 
     let items = items_of(&fetched);
     let book = price_book(&customer, &items, &fetched);

@@ -196,9 +196,9 @@ impl TryFrom<String> for Recipient {
         if raw.trim().eq_ignore_ascii_case("main") {
             return Ok(Recipient::Main);
         }
-        Email::parse(raw)
-            .map(Recipient::Contact)
-            .map_err(|_| "must be \"main\" or the email address of one of the customer's contacts".into())
+        Email::parse(raw).map(Recipient::Contact).map_err(|_| {
+            "must be \"main\" or the email address of one of the customer's contacts".into()
+        })
     }
 }
 
@@ -251,7 +251,10 @@ pub async fn request_email(
         }
         Recipient::Contact(email) => {
             let contact: Contact = store
-                .get(&keys::customer_pk(&customer.id), &keys::contact_sk(email.as_str()))
+                .get(
+                    &keys::customer_pk(&customer.id),
+                    &keys::contact_sk(email.as_str()),
+                )
                 .await?
                 .ok_or_else(|| {
                     AppError::invalid(
@@ -275,7 +278,10 @@ pub async fn request_email(
             "author_id": staff.id,
         }),
     );
-    let actions = vec![event.outbox_put(store)?, customer_exists(store, &customer.id)?];
+    let actions = vec![
+        event.outbox_put(store)?,
+        customer_exists(store, &customer.id)?,
+    ];
     store.transact(actions).await.map_err(|err| match err {
         crate::store::StoreError::TransactionCanceled(_) => AppError::NotFound,
         other => other.into(),
@@ -298,14 +304,23 @@ mod tests {
     #[test]
     fn attachment_urls() {
         assert!(AttachmentUrl::try_from("https://x.com/a.pdf".to_string()).is_ok());
-        for bad in ["ftp://x.com/a", "https://", "x.com/a", "https://x.com/a b", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://x.com/a",
+            "https://",
+            "x.com/a",
+            "https://x.com/a b",
+            "javascript:alert(1)",
+        ] {
             assert!(AttachmentUrl::try_from(bad.to_string()).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn recipients() {
-        assert_eq!(Recipient::try_from("MAIN".to_string()).unwrap(), Recipient::Main);
+        assert_eq!(
+            Recipient::try_from("MAIN".to_string()).unwrap(),
+            Recipient::Main
+        );
         assert_eq!(
             Recipient::try_from("Ana@X.com".to_string()).unwrap(),
             Recipient::Contact(Email::parse("ana@x.com").unwrap())

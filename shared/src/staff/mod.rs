@@ -141,7 +141,11 @@ pub async fn create_staff_user(
     let login = match password {
         Some(password) => {
             validate_new_password("password", password)?;
-            new_login(&user, LoginStatus::Active, Some(hash_password(password).await?))
+            new_login(
+                &user,
+                LoginStatus::Active,
+                Some(hash_password(password).await?),
+            )
         }
         None => new_login(&user, LoginStatus::Invited, None),
     };
@@ -252,7 +256,12 @@ pub async fn update(
     }
     next.updated_at = now_rfc3339();
     next.version = current.version + 1;
-    let mut actions = vec![tx_put_if_version(store, &next.keys(), &next, current.version)?];
+    let mut actions = vec![tx_put_if_version(
+        store,
+        &next.keys(),
+        &next,
+        current.version,
+    )?];
     if next.active != current.active {
         actions.push(login_status_change(store, &next).await?);
     }

@@ -6,7 +6,11 @@ use crate::store::decode_cursor;
 
 /// Returns the cursor if it decodes and points into the partition `pk` (stored in `pk_attr`:
 /// `PK` for the table, `GSI1PK`... for an index).
-pub fn checked_cursor(cursor: Option<String>, pk_attr: &str, pk: &str) -> AppResult<Option<String>> {
+pub fn checked_cursor(
+    cursor: Option<String>,
+    pk_attr: &str,
+    pk: &str,
+) -> AppResult<Option<String>> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };

@@ -247,3 +247,47 @@ pub fn facet_sk(type_key: &str, brand_key: &str) -> String {
     format!("TB#{type_key}#{brand_key}")
 }
 pub const WAREHOUSES_INDEX_PK: &str = "WAREHOUSES";
+
+// ERP sync and documents (owned by the ERP sync issue; see docs/erp-contract.md).
+//
+// | entity                  | PK                          | SK                     | indexes / notes                          |
+// |-------------------------|-----------------------------|------------------------|------------------------------------------|
+// | inbound batch           | `ERPBATCH#<id>`             | `BATCH`                | kind, record and chunk counts            |
+// | batch chunk result      | `ERPBATCH#<id>`             | `CHUNK#<nnnnn>`        | applied / ignored / rejected, row errors |
+// | ERP key of a customer   | `ERPMAP#<kind>#<erp key>`   | `MAP`                  | portal id + version of the last record   |
+// | outbound order state    | `ERPOUT#<order id>`         | `STATE`                | which events the ERP acknowledged        |
+// | sync run                | `SYNCRUN#<id>`              | `RUN`                  | GSI1 `SYNCRUNS` / `<started>#<id>`       |
+// | sync cursor             | `SYNC`                      | `CURSOR`               | where the next pull starts               |
+// | document                | `DOC#<id>`                  | `DOC`                  | the whole document (by-id lookup)        |
+// | document list entry     | `CUST#<id>`                 | `DOC#<date>#<number>`  | the customer's list and statement        |
+pub fn erp_batch_pk(batch_id: &str) -> String {
+    format!("ERPBATCH#{batch_id}")
+}
+pub const ERP_BATCH_SK: &str = "BATCH";
+pub const ERP_CHUNK_SK_PREFIX: &str = "CHUNK#";
+pub fn erp_chunk_sk(chunk: usize) -> String {
+    format!("CHUNK#{chunk:05}")
+}
+pub fn erp_map_pk(kind: &str, erp_key: &str) -> String {
+    format!("ERPMAP#{kind}#{erp_key}")
+}
+pub const ERP_MAP_SK: &str = "MAP";
+pub fn erp_outbound_pk(order_id: &str) -> String {
+    format!("ERPOUT#{order_id}")
+}
+pub const ERP_OUTBOUND_SK: &str = "STATE";
+pub fn sync_run_pk(run_id: &str) -> String {
+    format!("SYNCRUN#{run_id}")
+}
+pub const SYNC_RUN_SK: &str = "RUN";
+pub const SYNC_RUNS_INDEX_PK: &str = "SYNCRUNS";
+pub const SYNC_CURSOR_PK: &str = "SYNC";
+pub const SYNC_CURSOR_SK: &str = "CURSOR";
+pub fn document_pk(document_id: &str) -> String {
+    format!("DOC#{document_id}")
+}
+pub const DOCUMENT_SK: &str = "DOC";
+pub const DOCUMENT_ENTRY_SK_PREFIX: &str = "DOC#";
+pub fn document_entry_sk(issued_on: &str, number: &str) -> String {
+    format!("DOC#{issued_on}#{number}")
+}

@@ -44,7 +44,8 @@ impl Ctx {
     }
 
     pub async fn admin(&self) -> (StaffUser, String) {
-        self.staff("boss@seller.com", "Bea Boss", StaffRole::Admin).await
+        self.staff("boss@seller.com", "Bea Boss", StaffRole::Admin)
+            .await
     }
 
     pub async fn agent(&self, email: &str, name: &str) -> (StaffUser, String) {
@@ -59,7 +60,11 @@ impl Ctx {
             CustomerStatus::Active,
             Name::parse(name).unwrap(),
             Name::parse("RFC123").unwrap(),
-            Email::parse(format!("main@{}.com", name.to_lowercase().replace(' ', "-"))).unwrap(),
+            Email::parse(format!(
+                "main@{}.com",
+                name.to_lowercase().replace(' ', "-")
+            ))
+            .unwrap(),
         );
         customer.tags = tags.iter().map(|t| Tag::parse(*t).unwrap()).collect();
         customer.agent_id = agent_id.map(str::to_string);
@@ -86,7 +91,12 @@ impl Ctx {
         customer
     }
 
-    pub async fn contact(&self, customer: &Customer, email: &str, language: Option<Language>) -> Contact {
+    pub async fn contact(
+        &self,
+        customer: &Customer,
+        email: &str,
+        language: Option<Language>,
+    ) -> Contact {
         let mut contact = Contact::new(
             &customer.id,
             Email::parse(email).unwrap(),
@@ -116,11 +126,23 @@ impl Ctx {
         .token(self.secret())
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
         call(&self.router, method, path, token, body).await
     }
 
-    pub async fn call_raw(&self, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> TestResponse {
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &[u8],
+    ) -> TestResponse {
         call_raw(&self.router, method, path, token, Some(body.to_vec()), &[]).await
     }
 
@@ -182,11 +204,18 @@ pub async fn assert_rejects_bad_input(
     assert_problem(&res, StatusCode::BAD_REQUEST, "body");
     let res = ctx.call_raw(method, path, Some(token), b"[1, 2]").await;
     assert_problem(&res, StatusCode::BAD_REQUEST, "body");
-    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(shared::http::MAX_JSON_BODY + 10));
-    let res = ctx.call_raw(method, path, Some(token), huge.as_bytes()).await;
+    let huge = format!(
+        "{{\"name\": \"{}\"}}",
+        "x".repeat(shared::http::MAX_JSON_BODY + 10)
+    );
+    let res = ctx
+        .call_raw(method, path, Some(token), huge.as_bytes())
+        .await;
     assert_problem(&res, StatusCode::PAYLOAD_TOO_LARGE, "body");
     for (body, field) in invalid {
-        let res = ctx.call(method, path, Some(token), Some(body.clone())).await;
+        let res = ctx
+            .call(method, path, Some(token), Some(body.clone()))
+            .await;
         assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, field);
     }
 }

@@ -399,7 +399,6 @@ async fn customer_special_prices_are_upserted_removed_and_validated() {
 #[tokio::test]
 async fn only_admins_write_prices_agents_read_and_customers_see_no_admin_route() {
     let ctx = setup().await;
-    let admin = ctx.admin();
     ctx.customer("C1", json!({"agent_id": "S-LUIS"})).await;
     ctx.customer("C2", json!({"agent_id": "S-OTHER"})).await;
     ctx.list_with_prices("PL-MXN", "MXN", json!([{"sku": "A-1", "unit_price": "10"}]))

@@ -274,7 +274,9 @@ async fn bad_quote_requests_are_refused_by_field() {
     ctx.item("A-1", "tools", "0.16", true).await;
     ctx.list_with_prices("PL-MXN", "MXN", json!([{"sku": "A-1", "unit_price": "1"}]))
         .await;
-    ctx.customer("C1", json!({})).await;
+    ctx.warehouse("W3", false).await;
+    ctx.customer("C1", json!({"warehouse_ids": ["W1", "W3", "W4"]}))
+        .await;
     ctx.customer("OFF", json!({"status": "blocked"})).await;
     ctx.customer("NOLIST", json!({"price_list_id": null})).await;
     ctx.customer("GONE", json!({"price_list_id": "DELETED"}))
@@ -288,6 +290,15 @@ async fn bad_quote_requests_are_refused_by_field() {
             "warehouse_id",
         ),
         (json!({"lines": ok_line}), "warehouse_id"),
+        // Assigned, but inactive or gone.
+        (
+            json!({"warehouse_id": "W3", "lines": ok_line}),
+            "warehouse_id",
+        ),
+        (
+            json!({"warehouse_id": "W4", "lines": ok_line}),
+            "warehouse_id",
+        ),
         (json!({"warehouse_id": "W1", "lines": []}), "lines"),
         (json!({"warehouse_id": "W1"}), "lines"),
         (

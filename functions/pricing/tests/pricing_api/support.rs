@@ -15,7 +15,10 @@ pub struct Ctx {
 pub async fn setup() -> Ctx {
     let env = TestEnv::new().await;
     let router = pricing::router(env.app());
-    Ctx { env, router }
+    let ctx = Ctx { env, router };
+    ctx.warehouse("W1", true).await;
+    ctx.warehouse("W2", true).await;
+    ctx
 }
 
 impl Ctx {
@@ -112,6 +115,23 @@ impl Ctx {
             .app
             .store
             .put(&Keys::new(keys::item_pk(sku), keys::ITEM_SK), &item)
+            .await
+            .unwrap();
+    }
+
+    pub async fn warehouse(&self, id: &str, active: bool) {
+        let warehouse: shared::catalog::Warehouse = serde_json::from_value(json!({
+            "id": id, "name": format!("Warehouse {id}"), "active": active,
+            "updated_at": "2024-01-01T00:00:00.000Z",
+        }))
+        .unwrap();
+        self.env
+            .app
+            .store
+            .put(
+                &Keys::new(keys::warehouse_pk(id), keys::META_SK),
+                &warehouse,
+            )
             .await
             .unwrap();
     }

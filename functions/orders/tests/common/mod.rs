@@ -1,0 +1,332 @@
+//! The world of the orders tests: a fresh local stack, an admin, customers, contacts, items,
+//! prices and stock written straight to the table, and helpers to call the router.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use axum::http::StatusCode;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use shared::accounts::fixtures;
+use shared::auth::{Impersonator, Permissions, Principal, StaffRole};
+use shared::catalog::Sku;
+use shared::customers::profile::customer_keys;
+use shared::customers::{AccessState, Contact, CreditSetting, Customer, CustomerStatus, PaymentTerms};
+use shared::orders::credit::CreditRecord;
+use shared::staff::StaffUser;
+use shared::store::{self, keys, Keys};
+use shared::testing::{call, call_raw, TestEnv, TestResponse};
+use shared::types::{now_rfc3339, Email, Name, Phone};
+
+pub const WH: &str = "W1";
+pub const PL: &str = "PL1";
+
+pub fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub struct World {
+    pub env: TestEnv,
+    pub router: axum::Router,
+    pub admin: StaffUser,
+    pub admin_token: String,
+}
+
+/// How a test customer is set up (everything it needs to order by default).
+#[derive(Clone)]
+pub struct CustomerSpec {
+    pub status: CustomerStatus,
+    pub terms: PaymentTerms,
+    pub limit: &'static str,
+    pub cap: Option<&'static str>,
+    pub shipping_method: Option<&'static str>,
+    pub agent_id: Option<String>,
+}
+
+impl Default for CustomerSpec {
+    fn default() -> Self {
+        Self {
+            status: CustomerStatus::Active,
+            terms: PaymentTerms::Cash,
+            limit: "0",
+            cap: None,
+            shipping_method: Some("pickup"),
+            agent_id: None,
+        }
+    }
+}
+
+impl World {
+    pub async fn new() -> Self {
+        Self::from_env(TestEnv::new().await).await
+    }
+
+    pub async fn from_env(env: TestEnv) -> Self {
+        let router = orders::router(env.app());
+        let admin = fixtures::put_staff(&env.app, "boss@seller.com", "Boss", StaffRole::Admin, None).await;
+        let admin_token = fixtures::staff_token(&env.app, &admin.id, "Boss", StaffRole::Admin);
+        fixtures::put_price_list(&env.app, PL, "MXN").await;
+        fixtures::put_warehouse(&env.app, WH).await;
+        fixtures::put_warehouse(&env.app, "W2").await;
+        let mut settings = shared::settings::Settings::default();
+        settings.seller_notification_emails = vec![Email::parse("sales@seller.com").unwrap()];
+        shared::settings::save(&env.app.store, &settings).await.unwrap();
+        Self {
+            env,
+            router,
+            admin,
+            admin_token,
+        }
+    }
+
+    pub fn store(&self) -> &store::Store {
+        &self.env.app.store
+    }
+
+    pub async fn customer(&self, name: &str, spec: CustomerSpec) -> String {
+        let id = shared::types::new_id();
+        let mut c = Customer::new(
+            &id,
+            spec.status,
+            Name::parse(name).unwrap(),
+            Name::parse("TAX123").unwrap(),
+            Email::parse(&format!("main@{}.mx", id)).unwrap(),
+        );
+        c.price_list_id = Some(PL.into());
+        c.warehouse_ids = vec![WH.into(), "W2".into()];
+        c.default_warehouse_id = Some(WH.into());
+        c.shipping_method = spec.shipping_method.map(str::to_string);
+        c.credit = Some(CreditSetting {
+            terms: spec.terms,
+            credit_days: 30,
+            limit: d(spec.limit),
+            currency: "MXN".into(),
+        });
+        c.open_orders_cap = spec.cap.map(d);
+        c.agent_id = spec.agent_id;
+        c.phone = Some(Phone::parse("+52 55 1111 2222").unwrap());
+        self.store().put(&customer_keys(&c), &c).await.unwrap();
+        id
+    }
+
+    /// An active contact of the customer, and its session token.
+    pub async fn contact(&self, customer_id: &str, email: &str, permissions: Permissions) -> String {
+        let mut contact = Contact::new(customer_id, Email::parse(email).unwrap(), Name::parse("Ana Pérez").unwrap());
+        contact.permissions = permissions;
+        contact.access = AccessState::Active;
+        contact.phone = Some(Phone::parse("+52 55 8765 4321").unwrap());
+        self.store()
+            .put(
+                &Keys::new(keys::customer_pk(customer_id), keys::contact_sk(email)),
+                &contact,
+            )
+            .await
+            .unwrap();
+        Principal::contact(email, "Ana Pérez", customer_id, permissions, 60)
+            .token(&self.env.app.config.jwt_secret)
+    }
+
+    /// A token of staff acting as the customer (F9).
+    pub fn impersonation_token(&self, customer_id: &str) -> String {
+        let mut p = Principal::contact(
+            &format!("staff:{}", self.admin.id),
+            "Boss",
+            customer_id,
+            Permissions::all(),
+            30,
+        );
+        p.impersonated_by = Some(Impersonator {
+            staff_id: self.admin.id.clone(),
+            name: "Boss".into(),
+        });
+        p.token(&self.env.app.config.jwt_secret)
+    }
+
+    /// Items with a list price and stock in `W1`, written in batches.
+    pub async fn items(&self, skus: &[String], price: &str, on_hand: i64) {
+        let now = now_rfc3339();
+        let mut writes = Vec::new();
+        for sku in skus {
+            let item = json!({"sku": sku, "name": format!("Item {sku}"), "item_type": "tools",
+                "unit": "piece", "tax_rate": "0.16", "active": true, "updated_at": now});
+            writes.push((Keys::new(keys::item_pk(sku), keys::ITEM_SK), item));
+            let p = json!({"price_list_id": PL, "sku": sku, "unit_price": price, "updated_at": now});
+            writes.push((Keys::new(keys::price_list_pk(PL), keys::price_sk(sku)), p));
+            writes.push((
+                Keys::new(keys::warehouse_pk(WH), keys::stock_sk(sku)),
+                json!({"warehouse_id": WH, "sku": sku, "on_hand": on_hand, "reserved": 0, "updated_at": now}),
+            ));
+        }
+        self.put_many(writes).await;
+    }
+
+    pub async fn item(&self, sku: &str, price: &str, on_hand: i64) {
+        self.items(&[sku.to_string()], price, on_hand).await
+    }
+
+    pub async fn set_stock(&self, sku: &str, on_hand: i64) {
+        self.store()
+            .put(
+                &Keys::new(keys::warehouse_pk(WH), keys::stock_sk(sku)),
+                &json!({"warehouse_id": WH, "sku": sku, "on_hand": on_hand, "reserved": 0, "updated_at": now_rfc3339()}),
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn put_many(&self, writes: Vec<(Keys, Value)>) {
+        let store = self.store().clone();
+        let mut set = tokio::task::JoinSet::new();
+        for chunk in writes.chunks(25) {
+            let requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|(k, v)| {
+                    WriteRequest::builder()
+                        .put_request(PutRequest::builder().set_item(Some(store::item(k, v).unwrap())).build().unwrap())
+                        .build()
+                })
+                .collect();
+            let store = store.clone();
+            set.spawn(async move {
+                let mut pending = requests;
+                while !pending.is_empty() {
+                    let out = store
+                        .client()
+                        .batch_write_item()
+                        .request_items(store.table(), pending.clone())
+                        .send()
+                        .await
+                        .expect("batch write");
+                    pending = out
+                        .unprocessed_items
+                        .and_then(|mut u| u.remove(store.table()))
+                        .unwrap_or_default();
+                }
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap();
+        }
+    }
+
+    /// (on_hand, reserved) of a SKU in `W1`.
+    pub async fn stock(&self, sku: &str) -> (i64, i64) {
+        let s: shared::catalog::Stock = self
+            .store()
+            .get(&keys::warehouse_pk(WH), &keys::stock_sk(sku))
+            .await
+            .unwrap()
+            .expect("stock");
+        (s.on_hand, s.reserved)
+    }
+
+    /// Reserved units of many SKUs, by SKU.
+    pub async fn reserved(&self, skus: &[String]) -> HashMap<String, i64> {
+        let found = self
+            .store()
+            .batch_get_items(skus.iter().map(|s| (keys::warehouse_pk(WH), keys::stock_sk(s))).collect())
+            .await
+            .unwrap();
+        found
+            .into_iter()
+            .map(|raw| {
+                let s: shared::catalog::Stock = store::from_item(raw).unwrap();
+                (s.sku.to_string(), s.reserved)
+            })
+            .collect()
+    }
+
+    pub async fn credit(&self, customer_id: &str) -> CreditRecord {
+        CreditRecord::load(self.store(), customer_id).await.unwrap()
+    }
+
+    pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> TestResponse {
+        call(&self.router, method, path, Some(token), body).await
+    }
+
+    /// `POST /v1/orders` with an idempotency key.
+    pub async fn place(&self, token: &str, key: &str, body: Value) -> TestResponse {
+        call_raw(
+            &self.router,
+            "POST",
+            "/v1/orders",
+            Some(token),
+            Some(body.to_string().into_bytes()),
+            &[("idempotency-key", key)],
+        )
+        .await
+    }
+
+    /// Reads the email queue until `n` events arrived (or 15 s), deleting what it reads.
+    pub async fn email_events(&self, n: usize) -> Vec<shared::messaging::DomainEvent> {
+        let sqs = aws_sdk_sqs::Client::new(&self.env.sdk);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        let mut events = Vec::new();
+        while events.len() < n && std::time::Instant::now() < deadline {
+            let out = sqs
+                .receive_message()
+                .queue_url(&self.env.queues.email_queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .expect("receive");
+            for m in out.messages.unwrap_or_default() {
+                if let Some(receipt) = m.receipt_handle() {
+                    let _ = sqs
+                        .delete_message()
+                        .queue_url(&self.env.queues.email_queue_url)
+                        .receipt_handle(receipt)
+                        .send()
+                        .await;
+                }
+                let body: Value = serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default();
+                events.push(serde_json::from_value(body["detail"].clone()).expect("a domain event"));
+            }
+        }
+        events
+    }
+
+    pub async fn item_count(&self) -> usize {
+        fixtures::item_count(&self.env.app).await
+    }
+}
+
+pub fn skus(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i:03}")).collect()
+}
+
+pub fn lines(skus: &[String], quantity: i64) -> Value {
+    Value::Array(skus.iter().map(|s| json!({"sku": s, "quantity": quantity})).collect())
+}
+
+pub fn sku(s: &str) -> Sku {
+    Sku::parse(s).unwrap()
+}
+
+/// A problem+json answer with this status naming this field.
+pub fn assert_problem(res: &TestResponse, status: StatusCode, field: &str) {
+    assert_eq!(res.status, status, "{}", res.json);
+    assert_eq!(
+        res.content_type.as_deref(),
+        Some("application/problem+json"),
+        "{}",
+        res.json
+    );
+    let fields: Vec<&str> = res.json["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        fields.contains(&field),
+        "expected field {field} in {}",
+        res.json
+    );
+}
+
+pub fn assert_code(res: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(res.status, status, "{}", res.json);
+    assert_eq!(res.json["code"], code, "{}", res.json);
+}

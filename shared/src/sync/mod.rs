@@ -1,0 +1,162 @@
+//! ERP sync both ways (F29-F32). The contract is docs/erp-contract.md.
+//!
+//! - [`records`]: the inbound records (items, prices, stock, customers, documents) and their
+//!   validation; [`version`]: how record versions compare.
+//! - [`batches`]: inbound batches: validated, queued in chunks on the `erp-sync` queue,
+//!   their status and per-row errors.
+//! - [`apply`]: the worker's idempotent application of records (conditional on version).
+//! - [`outbound`]: order events to the ERP, in order per order, marked when acknowledged.
+//! - [`runs`]: the periodic pull of changes since a cursor, and its history.
+//! - [`dead_letters`]: listing and replaying the `erp-sync` DLQ.
+//! - [`worker`]: the queue consumer that dispatches all of the above.
+//! - [`erp`]: the ERP's side of the contract as a trait, so the transport lives in the
+//!   function crate and tests can use the reference simulator.
+
+pub mod apply;
+pub mod batches;
+pub mod dead_letters;
+pub mod erp;
+pub mod outbound;
+pub mod records;
+pub mod runs;
+pub mod version;
+pub mod worker;
+
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use crate::app::AppState;
+use crate::documents::Party;
+
+/// Configuration of the sync, from the function's environment.
+#[derive(Debug, Clone, Default)]
+pub struct SyncSettings {
+    /// The `erp-sync` queue (`ERP_SYNC_QUEUE_URL`): inbound chunks, pulls and order events.
+    pub queue_url: Option<String>,
+    /// Its dead-letter queue (`ERP_SYNC_DLQ_URL`).
+    pub dlq_url: Option<String>,
+    /// The key the ERP sends in `X-Api-Key` on the inbound routes (`ERP_API_KEY`). Unset:
+    /// every inbound call is refused.
+    pub inbound_api_key: Option<String>,
+    /// The ERP's endpoint (`ERP_BASE_URL`) and the key the portal sends it (`ERP_API_KEY_OUT`).
+    pub erp_base_url: Option<String>,
+    pub erp_api_key_out: Option<String>,
+    /// First retry delay after the ERP failed to answer (`ERP_RETRY_BASE_SECONDS`, default 30);
+    /// each further attempt waits 4 times longer (30 s, 2 min, 8 min, 32 min, ...).
+    pub retry_base_seconds: u64,
+    /// The seller's fiscal data printed on documents that do not carry their issuer
+    /// (`SELLER_LEGAL_NAME`, `SELLER_TAX_ID`, `SELLER_ADDRESS`).
+    pub seller: Option<Party>,
+}
+
+impl SyncSettings {
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let seller = match (var("SELLER_LEGAL_NAME"), var("SELLER_TAX_ID")) {
+            (Some(name), Some(tax_id)) => Some(Party {
+                name,
+                tax_id,
+                address: var("SELLER_ADDRESS").map(|a| a.replace("\\n", "\n")),
+            }),
+            _ => None,
+        };
+        Self {
+            queue_url: var("ERP_SYNC_QUEUE_URL"),
+            dlq_url: var("ERP_SYNC_DLQ_URL"),
+            inbound_api_key: var("ERP_API_KEY"),
+            erp_base_url: var("ERP_BASE_URL"),
+            erp_api_key_out: var("ERP_API_KEY_OUT"),
+            retry_base_seconds: var("ERP_RETRY_BASE_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30),
+            seller,
+        }
+    }
+
+    /// Whether `presented` is the configured inbound key. Compares SHA-256 digests in
+    /// constant time, so neither the key's content nor its length leaks through timing.
+    pub fn inbound_key_matches(&self, presented: Option<&str>) -> bool {
+        let (Some(expected), Some(presented)) = (self.inbound_api_key.as_deref(), presented) else {
+            return false;
+        };
+        let a = Sha256::digest(expected.as_bytes());
+        let b = Sha256::digest(presented.as_bytes());
+        a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// How long a message waits before its next attempt after the ERP failed to answer:
+    /// `base * 4^(attempt - 1)`, at most 12 hours (SQS's longest visibility timeout).
+    pub fn retry_delay_seconds(&self, attempt: u32) -> i32 {
+        let factor = 4u64.saturating_pow(attempt.saturating_sub(1));
+        self.retry_base_seconds.saturating_mul(factor).min(12 * 3600) as i32
+    }
+}
+
+/// What the sync's domain functions need: the app (store, bus), the queue client and settings.
+pub struct SyncContext {
+    pub app: AppState,
+    pub settings: SyncSettings,
+    sqs: OnceCell<aws_sdk_sqs::Client>,
+}
+
+impl SyncContext {
+    /// `sqs`: a client to use; `None` builds one from the environment on first use (so the
+    /// HTTP router can be built synchronously, as every function's `router(state)` is).
+    pub fn new(app: AppState, sqs: Option<aws_sdk_sqs::Client>, settings: SyncSettings) -> Self {
+        Self {
+            app,
+            settings,
+            sqs: match sqs {
+                Some(client) => OnceCell::new_with(Some(client)),
+                None => OnceCell::new(),
+            },
+        }
+    }
+
+    pub async fn sqs(&self) -> &aws_sdk_sqs::Client {
+        self.sqs
+            .get_or_init(|| async { aws_sdk_sqs::Client::new(&aws_config::load_from_env().await) })
+            .await
+    }
+
+    pub fn store(&self) -> &crate::store::Store {
+        &self.app.store
+    }
+
+    pub fn queue_url(&self) -> Result<&str, crate::AppError> {
+        self.settings
+            .queue_url
+            .as_deref()
+            .ok_or_else(|| crate::AppError::Unavailable("ERP_SYNC_QUEUE_URL is not configured".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_keys_compare_exactly() {
+        let settings = SyncSettings {
+            inbound_api_key: Some("s3cret-key".into()),
+            ..Default::default()
+        };
+        assert!(settings.inbound_key_matches(Some("s3cret-key")));
+        assert!(!settings.inbound_key_matches(Some("s3cret-kez")));
+        assert!(!settings.inbound_key_matches(Some("")));
+        assert!(!settings.inbound_key_matches(None));
+        assert!(!SyncSettings::default().inbound_key_matches(Some("")));
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_twelve_hours() {
+        let settings = SyncSettings {
+            retry_base_seconds: 30,
+            ..Default::default()
+        };
+        assert_eq!(settings.retry_delay_seconds(1), 30);
+        assert_eq!(settings.retry_delay_seconds(2), 120);
+        assert_eq!(settings.retry_delay_seconds(3), 480);
+        assert_eq!(settings.retry_delay_seconds(40), 43_200);
+    }
+}

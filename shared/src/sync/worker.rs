@@ -1,0 +1,288 @@
+//! The `erp-sync` queue consumer. Three kinds of messages share the queue:
+//!
+//! - order events from the bus (EventBridge envelopes): sent to the ERP ([`super::outbound`]);
+//! - inbound chunks queued by the ERP routes: applied ([`super::batches`]);
+//! - pulls queued by a sync run: executed ([`super::runs`]).
+//!
+//! Failures are reported per message (`ReportBatchItemFailures`): the others are deleted. A
+//! failed message gets a visibility timeout that grows with each attempt (the retry backoff);
+//! after the queue's maxReceiveCount it moves to the DLQ. While the ERP does not answer,
+//! the rest of the batch's order events fail without waiting for more timeouts.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use serde::{Deserialize, Serialize};
+
+use super::batches::{apply_chunk, ChunkError, ChunkMessage};
+use super::erp::{ErpApi, ErpError};
+use super::outbound::{self, event_type_of, OutboundError, Sent};
+use super::runs;
+use super::SyncContext;
+use crate::localstack::MAX_RECEIVE_COUNT;
+use crate::messaging::DomainEvent;
+
+/// An order event waits this many times for its predecessor before it fails like any other
+/// message (and so reaches the DLQ if the predecessor never comes).
+pub const MAX_DEFERRALS: u32 = 30;
+
+/// The messages this consumer reads. Order events arrive as EventBridge envelopes and are
+/// re-queued (when deferred) in this form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "erp_sync", rename_all = "snake_case")]
+pub enum QueueMessage {
+    Inbound(ChunkMessage),
+    Pull {
+        run_id: String,
+    },
+    OrderEvent {
+        event: DomainEvent,
+        #[serde(default)]
+        deferrals: u32,
+    },
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "detail-type")]
+    _detail_type: String,
+    detail: DomainEvent,
+}
+
+impl QueueMessage {
+    pub fn parse(body: &str) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
+        if value.get("detail-type").is_some() {
+            let envelope: Envelope = serde_json::from_value(value)
+                .map_err(|e| format!("not an EventBridge event of the portal: {e}"))?;
+            return Ok(QueueMessage::OrderEvent {
+                event: envelope.detail,
+                deferrals: 0,
+            });
+        }
+        serde_json::from_value(value).map_err(|e| format!("not an erp-sync message: {e}"))
+    }
+
+    /// Order events first by their place in the order's life, so that within one batch a
+    /// create is handled before its cancel; everything else keeps its place.
+    fn rank(&self) -> u32 {
+        match self {
+            QueueMessage::OrderEvent { event, .. } => {
+                event_type_of(&event.kind).map(|k| k.sequence()).unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// (kind, one-line summary) of a message, for logs and the DLQ listing.
+pub fn describe(message: &QueueMessage) -> (String, String) {
+    match message {
+        QueueMessage::Inbound(chunk) => (
+            "inbound_chunk".into(),
+            format!(
+                "batch {} ({}), chunk {}: {} records",
+                chunk.batch_id,
+                chunk.kind.as_str(),
+                chunk.chunk,
+                chunk.records.len()
+            ),
+        ),
+        QueueMessage::Pull { run_id } => ("pull".into(), format!("sync run {run_id}")),
+        QueueMessage::OrderEvent { event, .. } => (
+            "order_event".into(),
+            format!(
+                "{} of order {} (event {})",
+                event.kind,
+                event.data["order_id"].as_str().unwrap_or("?"),
+                event.id
+            ),
+        ),
+    }
+}
+
+enum Handled {
+    Done,
+    /// Retry after this many seconds (the visibility timeout to set).
+    Retry(i32),
+}
+
+fn attempt_of(message: &SqsMessage) -> u32 {
+    message
+        .attributes
+        .get("ApproximateReceiveCount")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1)
+}
+
+async fn requeue_deferred(ctx: &SyncContext, event: &DomainEvent, deferrals: u32) -> Result<(), String> {
+    let queue = ctx.queue_url().map_err(|e| e.to_string())?;
+    let delay = if ctx.settings.retry_base_seconds == 0 {
+        0
+    } else {
+        (5i32 << deferrals.min(6)).min(300)
+    };
+    let body = serde_json::to_string(&QueueMessage::OrderEvent {
+        event: event.clone(),
+        deferrals: deferrals + 1,
+    })
+    .map_err(|e| e.to_string())?;
+    ctx.sqs()
+        .await
+        .send_message()
+        .queue_url(queue)
+        .message_body(body)
+        .delay_seconds(delay)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| e.into_service_error().to_string())
+}
+
+async fn handle_one<E: ErpApi>(ctx: &SyncContext, erp: &E, message: QueueMessage, attempt: u32, erp_down: &mut bool) -> Handled {
+    let backoff = ctx.settings.retry_delay_seconds(attempt);
+    let (kind, summary) = describe(&message);
+    match message {
+        QueueMessage::Inbound(chunk) => {
+            match apply_chunk(ctx.store(), chunk, attempt, attempt >= MAX_RECEIVE_COUNT).await {
+                Ok(report) => {
+                    tracing::info!(%summary, applied = report.applied, ignored = report.ignored, rejected = report.rejected, "chunk applied");
+                    Handled::Done
+                }
+                Err(ChunkError::Pending(count, first)) => {
+                    tracing::warn!(%summary, count, %first, attempt, "chunk waits for missing records");
+                    Handled::Retry(backoff)
+                }
+                Err(ChunkError::Store(err)) => {
+                    tracing::error!(%summary, error = %err, attempt, "chunk failed");
+                    Handled::Retry(backoff)
+                }
+            }
+        }
+        QueueMessage::Pull { run_id } => match runs::pull(ctx.store(), erp, &run_id).await {
+            Ok(run) => {
+                tracing::info!(%run_id, status = ?run.status, pages = run.pages, "sync run done");
+                Handled::Done
+            }
+            Err(err) => {
+                tracing::error!(%run_id, error = %err, attempt, "sync run failed");
+                Handled::Retry(backoff)
+            }
+        },
+        QueueMessage::OrderEvent { event, deferrals } => {
+            if *erp_down && event_type_of(&event.kind).is_some() {
+                return Handled::Retry(backoff);
+            }
+            match outbound::deliver(ctx.store(), erp, &event).await {
+                Ok(Sent::Acknowledged(delivery)) => {
+                    tracing::info!(%summary, erp_number = ?delivery.erp_number, "acknowledged by the ERP");
+                    Handled::Done
+                }
+                Ok(Sent::AlreadyAcknowledged | Sent::Skipped) => Handled::Done,
+                Err(OutboundError::Deferred(waiting)) if deferrals < MAX_DEFERRALS => {
+                    // Back to the queue with a delay, without using up a receive.
+                    match requeue_deferred(ctx, &event, deferrals).await {
+                        Ok(()) => {
+                            tracing::info!(%summary, %waiting, deferrals, "deferred");
+                            Handled::Done
+                        }
+                        Err(err) => {
+                            tracing::warn!(%summary, error = %err, "could not defer; retrying");
+                            Handled::Retry(backoff)
+                        }
+                    }
+                }
+                Err(OutboundError::Erp(ErpError::Unreachable(reason))) => {
+                    *erp_down = true;
+                    tracing::warn!(%summary, %reason, attempt, retry_in_s = backoff, "the ERP did not answer");
+                    Handled::Retry(backoff)
+                }
+                Err(err) => {
+                    tracing::error!(%kind, %summary, error = %err, attempt, "order event failed");
+                    Handled::Retry(backoff)
+                }
+            }
+        }
+    }
+}
+
+/// Handles a batch of `erp-sync` messages as Lambda delivers it.
+pub async fn handle<E: ErpApi>(ctx: &SyncContext, erp: &E, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    let mut parsed = Vec::new();
+    for record in event.records {
+        let id = record.message_id.clone().unwrap_or_default();
+        match QueueMessage::parse(record.body.as_deref().unwrap_or_default()) {
+            Ok(message) => parsed.push((record, message)),
+            Err(reason) => {
+                // Never readable: let it reach the DLQ, where staff can look at it.
+                tracing::error!(sqs_message_id = %id, %reason, "unreadable erp-sync message");
+                response.add_failure(id);
+            }
+        }
+    }
+    parsed.sort_by_key(|(_, m)| m.rank());
+    let mut erp_down = false;
+    for (record, message) in parsed {
+        let id = record.message_id.clone().unwrap_or_default();
+        let attempt = attempt_of(&record);
+        if let Handled::Retry(delay) = handle_one(ctx, erp, message, attempt, &mut erp_down).await {
+            response.add_failure(id);
+            set_visibility(ctx, &record, delay).await;
+        }
+    }
+    response
+}
+
+/// The retry backoff: the failed message stays invisible for `delay` seconds.
+async fn set_visibility(ctx: &SyncContext, record: &SqsMessage, delay: i32) {
+    let (Some(queue), Some(handle)) = (ctx.settings.queue_url.as_deref(), record.receipt_handle.as_deref()) else {
+        return;
+    };
+    if let Err(err) = ctx
+        .sqs()
+        .await
+        .change_message_visibility()
+        .queue_url(queue)
+        .receipt_handle(handle)
+        .visibility_timeout(delay)
+        .send()
+        .await
+    {
+        tracing::warn!(error = %err.into_service_error(), "could not set the retry delay; the queue's default applies");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_eventbridge_envelopes_and_own_messages() {
+        let body = r#"{"version":"0","id":"x","detail-type":"OrderPlaced","source":"b2b-portal","detail":{"id":"e1","type":"OrderPlaced","occurred_at":"t","data":{"order_id":"o1"}}}"#;
+        let QueueMessage::OrderEvent { event, deferrals } = QueueMessage::parse(body).unwrap() else { panic!() };
+        assert_eq!((event.id.as_str(), deferrals), ("e1", 0));
+        let pull = serde_json::to_string(&QueueMessage::Pull { run_id: "r1".into() }).unwrap();
+        assert_eq!(pull, r#"{"erp_sync":"pull","run_id":"r1"}"#);
+        assert_eq!(QueueMessage::parse(&pull).unwrap(), QueueMessage::Pull { run_id: "r1".into() });
+        assert!(QueueMessage::parse("{}").is_err());
+        assert!(QueueMessage::parse("nope").is_err());
+    }
+
+    #[test]
+    fn creates_sort_before_cancels() {
+        let event = |kind: &str| QueueMessage::OrderEvent {
+            event: DomainEvent::new(kind, None, serde_json::json!({})),
+            deferrals: 0,
+        };
+        let mut list = [event("OrderCancelled"), event("OrderClaimed"), event("OrderPlaced")];
+        list.sort_by_key(|m| m.rank());
+        let kinds: Vec<String> = list
+            .iter()
+            .map(|m| match m {
+                QueueMessage::OrderEvent { event, .. } => event.kind.clone(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(kinds, ["OrderPlaced", "OrderClaimed", "OrderCancelled"]);
+    }
+}
