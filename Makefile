@@ -8,6 +8,7 @@
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
 #   make bench          latency and DynamoDB request counts against a local stack
+#   make dev-reset      forget the local data (DynamoDB Local's files); the next make dev seeds again
 #   make stack-start / stack-stop / stack-status    the dev local stack on its own
 #   make tools          install the project-local tools (.venv, DynamoDB Local)
 
@@ -15,7 +16,7 @@ SHELL := /usr/bin/env bash
 SAM := .venv/bin/sam
 export SAM_CLI_TELEMETRY ?= 0
 
-.PHONY: dev test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+.PHONY: dev dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
 
 dev:
 	@infra/scripts/dev.sh
@@ -48,6 +49,14 @@ create-admin:
 
 bench:
 	@infra/scripts/bench.sh
+
+dev-reset:
+	@infra/scripts/local-stack.sh stop
+	@if infra/scripts/local-stack.sh status >/dev/null 2>&1 || curl -s -o /dev/null --max-time 2 http://127.0.0.1:$${DDB_PORT:-8000}; then \
+		echo "DynamoDB Local is still running on :$${DDB_PORT:-8000} (stop make dev first)" >&2; exit 1; \
+	fi
+	rm -rf .local/dynamodb
+	@echo "local data removed; make dev seeds the demo data again"
 
 stack-start: tools
 	@infra/scripts/local-stack.sh start

@@ -9,26 +9,31 @@ cd "$root"
 : "${EMAIL:?usage: make create-admin EMAIL=you@example.com NAME='Your Name' [PASSWORD=...]}"
 : "${NAME:?usage: make create-admin EMAIL=you@example.com NAME='Your Name' [PASSWORD=...]}"
 
-if [ -z "${TABLE_NAME:-}" ]; then
-  stack="${STACK_NAME:-b2b-portal}"
-  region_args=()
-  [ -n "${AWS_REGION:-}" ] && region_args=(--region "$AWS_REGION")
+# A stack output, through the AWS CLI if installed, else boto3 (shipped with sam in the venv).
+stack_output() {
+  local key="$1" stack="${STACK_NAME:-b2b-portal}"
   if command -v aws >/dev/null 2>&1; then
-    TABLE_NAME=$(aws cloudformation describe-stacks --stack-name "$stack" "${region_args[@]}" \
-      --query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text)
+    aws cloudformation describe-stacks --stack-name "$stack" ${AWS_REGION:+--region "$AWS_REGION"} \
+      --query "Stacks[0].Outputs[?OutputKey=='$key'].OutputValue" --output text
   else
-    # sam (in the venv) ships boto3, which reads the same credentials as the AWS CLI.
-    TABLE_NAME=$(STACK="$stack" .venv/bin/python - <<'PY'
+    STACK="$stack" KEY="$key" .venv/bin/python - <<'PY'
 import os, boto3
 stack = boto3.client("cloudformation").describe_stacks(StackName=os.environ["STACK"])["Stacks"][0]
-print(next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "TableName"))
+print(next((o["OutputValue"] for o in stack.get("Outputs", []) if o["OutputKey"] == os.environ["KEY"]), ""))
 PY
-)
   fi
+}
+
+if [ -z "${TABLE_NAME:-}" ]; then
+  TABLE_NAME=$(stack_output TableName)
 fi
 if [ -z "$TABLE_NAME" ] || [ "$TABLE_NAME" = None ]; then
   echo "could not find the table: set TABLE_NAME or deploy first (make deploy)" >&2
   exit 1
+fi
+if [ -z "${PASSWORD:-}" ] && [ -z "${PUBLIC_BASE_URL:-}" ]; then
+  PUBLIC_BASE_URL=$(stack_output PublicBaseUrl)
+  export PUBLIC_BASE_URL
 fi
 export TABLE_NAME
 echo "==> creating admin $EMAIL in table $TABLE_NAME"

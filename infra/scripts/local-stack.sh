@@ -87,9 +87,13 @@ start_dynamodb() {
     storage=(-dbPath "$state_dir/dynamodb")
   fi
   # setsid: its own session, so a Ctrl-C in the terminal reaches our trap, which stops it in order.
-  setsid java -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$jar" \
-    -port "$ddb_port" "${storage[@]}" -sharedDb \
-    >"$state_dir/$mode-dynamodb.log" 2>&1 </dev/null &
+  # Run from .local/: DynamoDB Local drops a metadata file in its working directory.
+  (
+    cd "$state_dir"
+    exec setsid java -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$jar" \
+      -port "$ddb_port" "${storage[@]}" -sharedDb -disableTelemetry \
+      >"$state_dir/$mode-dynamodb.log" 2>&1 </dev/null
+  ) &
   echo $! >"$(pid_file dynamodb)"
   echo "DynamoDB Local starting on :$ddb_port (log .local/$mode-dynamodb.log)"
 }

@@ -634,5 +634,65 @@ async fn bad_input_on_auth_routes_names_the_field_and_writes_nothing() {
         let res = call(&ctx.router, "POST", path, None, Some(huge)).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
     }
-    assert_eq!(item_count(&ctx.env.app).await, before, "nothing was written");
+    assert_eq!(
+        item_count(&ctx.env.app).await,
+        before,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_invitation_is_replaced_by_a_reset_link() {
+    let ctx = setup().await;
+    let email = "lost@mercado.com";
+    let customer_id = ctx
+        .approved_ready_customer(email, "+55 11 95555 6666")
+        .await;
+    ctx.access(&customer_id, email, "create").await;
+    let invitation = ctx.invitation_token(email).await;
+
+    let res = ctx
+        .post("/v1/auth/password-reset", None, json!({"email": email}))
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED);
+    let event = receive_event(
+        &ctx.env.sdk,
+        &ctx.env.queues.email_queue_url,
+        "PasswordResetRequested",
+        15,
+    )
+    .await
+    .expect("the reset email is queued");
+    let token = token_of(event["data"]["reset_url"].as_str().unwrap());
+
+    // The newest link wins: the invitation no longer works, the reset link does.
+    let res = ctx
+        .post(
+            "/v1/auth/invitations/accept",
+            None,
+            json!({"token": invitation, "password": "lost-password-1"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = ctx
+        .post(
+            "/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "lost-password-1"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let contacts = call(
+        &ctx.router,
+        "GET",
+        &format!("/v1/admin/customers/{customer_id}/contacts"),
+        Some(&ctx.admin),
+        None,
+    )
+    .await;
+    assert_eq!(contacts.json["items"][0]["access"], "active");
+    assert_eq!(
+        ctx.login(email, "lost-password-1").await.status,
+        StatusCode::OK
+    );
 }

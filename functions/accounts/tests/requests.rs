@@ -362,5 +362,9 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     )
     .await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(item_count(&ctx.env.app).await, before, "nothing was written");
+    assert_eq!(
+        item_count(&ctx.env.app).await,
+        before,
+        "nothing was written"
+    );
 }

@@ -1,18 +1,88 @@
-//! The erp-sync function: inbound ERP batches (HTTP, API key), the erp-sync queue consumer,
-//! the scheduled periodic sync, documents and statement. Handlers are thin: parse, call `shared`, answer.
+//! The erp-sync function: inbound ERP batches (HTTP, API key), the erp-sync queue consumer
+//! (`src/bin/erp-sync-worker.rs`), the scheduled periodic sync (`src/bin/erp-sync-schedule.rs`),
+//! and the customer's documents and statement, which are ERP data. Handlers are thin: parse,
+//! call `shared::sync` / `shared::documents`, answer. The contract is docs/erp-contract.md.
 
+mod admin;
+mod customer;
+pub mod erp_http;
+mod inbound;
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use axum::extract::DefaultBodyLimit;
+use axum::Extension;
 use shared::http::MAX_JSON_BODY;
+use shared::sync::runs::{self, RunTrigger};
+use shared::sync::{SyncContext, SyncSettings};
 use shared::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use erp_http::HttpErp;
+
+/// Largest inbound batch body (Lambda takes 6 MB per request).
+pub const MAX_BATCH_BODY: usize = 6 * 1024 * 1024;
+
+/// The function's state: the sync context (app, queue client, settings) and the ERP client.
+pub struct ErpSync {
+    pub ctx: SyncContext,
+    pub erp: HttpErp,
+}
+
+pub type SyncState = Arc<ErpSync>;
+
+impl ErpSync {
+    /// `sqs`: `None` builds the client from the environment on first use.
+    pub fn new(app: AppState, sqs: Option<aws_sdk_sqs::Client>, settings: SyncSettings) -> SyncState {
+        let erp = HttpErp::new(settings.erp_base_url.clone(), settings.erp_api_key_out.clone());
+        Arc::new(Self {
+            ctx: SyncContext::new(app, sqs, settings),
+            erp,
+        })
+    }
+
+    /// Settings from the environment (`ERP_*`, `SELLER_*`; see `SyncSettings::from_env`).
+    pub fn from_env(app: AppState) -> SyncState {
+        Self::new(app, None, SyncSettings::from_env())
+    }
+}
+
 /// The router and its OpenAPI description, built from the same route list so they never differ.
+/// Handlers read the [`ErpSync`] from a request extension that [`router_with`] adds.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::new()
-        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .merge(inbound::routes().layer(DefaultBodyLimit::max(MAX_BATCH_BODY)))
+        .merge(
+            OpenApiRouter::new()
+                .merge(admin::routes())
+                .merge(customer::routes())
+                .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
+        )
         .split_for_parts()
 }
 
+/// The router with settings from the environment.
 pub fn router(state: AppState) -> axum::Router {
-    api().0.with_state(state)
+    router_with(ErpSync::from_env(state))
+}
+
+pub fn router_with(sync: SyncState) -> axum::Router {
+    let app = Arc::clone(&sync.ctx.app);
+    api().0.layer(Extension(sync)).with_state(app)
+}
+
+/// The `erp-sync` queue consumer: order events to the ERP, inbound chunks, pulls. Failed
+/// messages are reported individually and retried with backoff.
+pub async fn handle(sync: &ErpSync, event: SqsEvent) -> SqsBatchResponse {
+    shared::sync::worker::handle(&sync.ctx, &sync.erp, event).await
+}
+
+/// The schedule's work (every 30 minutes): queue a pull of the ERP's changes. Returns a
+/// one-line summary for the scheduled binary and the local dev server.
+pub async fn scheduled_run(sync: &ErpSync) -> Result<String, String> {
+    let run = runs::start_run(&sync.ctx, RunTrigger::Schedule, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("sync run {} queued", run.id))
 }

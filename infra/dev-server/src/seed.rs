@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 use shared::auth::StaffRole;
+use shared::config::Config;
 use shared::localstack::Provisioned;
 use shared::store::Keys;
 use shared::types::{Email, Name};
@@ -473,21 +474,58 @@ async fn announcement(api: &Api<'_>) -> Result<(), String> {
 }
 
 /// `create-admin`: the first admin of a real deployment (standard AWS credential chain,
-/// `TABLE_NAME`).
+/// `TABLE_NAME`). With a password the login works at once; without one the admin is invited:
+/// the set-password link is printed here, and the same invitation email goes out once the
+/// outbox sweep (every minute) relays the event.
 pub async fn create_admin(email: &str, name: &str, password: Option<&str>) -> Result<(), String> {
     let table = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
     let sdk = aws_config::load_from_env().await;
     let store = shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &table);
     let email = Email::parse(email).map_err(|e| format!("--email: {e}"))?;
     let name = Name::parse(name).map_err(|e| format!("--name: {e}"))?;
-    let user = shared::staff::create_staff_user(&store, email, name, StaffRole::Admin, password)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    println!(
-        "admin {} created (id {}) in table {table}",
-        user.email.as_str(),
-        user.id
-    );
+    match password {
+        Some(password) => {
+            let user = shared::staff::create_staff_user(
+                &store,
+                email,
+                name,
+                StaffRole::Admin,
+                Some(password),
+            )
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+            println!(
+                "admin {} created (id {}) in table {table}; log in with the password given",
+                user.email.as_str(),
+                user.id
+            );
+        }
+        None => {
+            // Only the link settings matter here; the session key is not used to invite.
+            let mut config = Config::for_table(&table, "");
+            config.public_base_url = std::env::var("PUBLIC_BASE_URL")
+                .map_err(|_| "PUBLIC_BASE_URL is not set (the storefront URL the link opens)")?;
+            if let Ok(hours) = std::env::var("INVITATION_HOURS") {
+                config.invitation_hours =
+                    hours.parse().map_err(|_| "INVITATION_HOURS: a number")?;
+            }
+            let (user, events) =
+                shared::staff::invite_staff_user(&store, &config, email, name, StaffRole::Admin)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
+            let link = events
+                .iter()
+                .find_map(|e| e.data["invitation_url"].as_str())
+                .unwrap_or("(no link: see the invitation email)");
+            println!(
+                "admin {} invited (id {}) in table {table}\nset the password within {} hours at:\n  {link}\n\
+                 (the invitation email follows once the outbox sweep relays it, within a minute)",
+                user.email.as_str(),
+                user.id,
+                config.invitation_hours
+            );
+        }
+    }
     Ok(())
 }
 

@@ -213,13 +213,28 @@ pub struct PasswordSet {
 /// F7: sets the password with an invitation token and activates the access. The token is
 /// consumed in the same transaction, so a second use fails.
 pub async fn accept_invitation(store: &Store, input: SetPassword) -> AppResult<PasswordSet> {
+    set_password_with_token(store, input, TokenPurpose::Invitation).await
+}
+
+/// Sets a password with a token of `purpose`: the token must be the login's pending one, and is
+/// consumed with the change. An invited login (and its contact's access) becomes active, so a
+/// reset link also serves someone who lost their invitation.
+async fn set_password_with_token(
+    store: &Store,
+    input: SetPassword,
+    purpose: TokenPurpose,
+) -> AppResult<PasswordSet> {
     validate_new_password("password", &input.password)?;
-    let (hash, record) = tokens::load_valid(store, &input.token, TokenPurpose::Invitation).await?;
+    let (hash, record) = tokens::load_valid(store, &input.token, purpose).await?;
+    let usable = |status: LoginStatus| match purpose {
+        TokenPurpose::Invitation => status == LoginStatus::Invited,
+        TokenPurpose::PasswordReset => {
+            matches!(status, LoginStatus::Active | LoginStatus::Invited)
+        }
+    };
     let login = login::get(store, record.email.as_str())
         .await?
-        .filter(|l| {
-            l.status == LoginStatus::Invited && l.pending_token_hash.as_deref() == Some(&hash)
-        })
+        .filter(|l| usable(l.status) && l.pending_token_hash.as_deref() == Some(&hash))
         .ok_or_else(tokens::invalid_token)?;
     let password_hash = hash_password(&input.password).await?;
     let mut actions = vec![
@@ -228,11 +243,11 @@ pub async fn accept_invitation(store: &Store, input: SetPassword) -> AppResult<P
             &keys::login_pk(login.email.as_str()),
             keys::LOGIN_SK,
             "SET #status = :active, password_hash = :password, failed_attempts = :zero, updated_at = :now REMOVE pending_token_hash, locked_until",
-            Some("#status = :invited AND pending_token_hash = :hash"),
+            Some("#status = :expected AND pending_token_hash = :hash"),
             &[("#status", "status")],
             vec![
                 (":active", store::s(LoginStatus::Active.as_str())),
-                (":invited", store::s(LoginStatus::Invited.as_str())),
+                (":expected", store::s(login.status.as_str())),
                 (":password", store::s(&password_hash)),
                 (":hash", store::s(&hash)),
                 (":zero", store::n(0)),
@@ -240,7 +255,9 @@ pub async fn accept_invitation(store: &Store, input: SetPassword) -> AppResult<P
             ],
         )?,
     ];
-    if let LoginOwner::Contact { customer_id } = &login.owner {
+    if let (LoginStatus::Invited, LoginOwner::Contact { customer_id }) =
+        (login.status, &login.owner)
+    {
         actions.push(store.tx_update(
             &keys::customer_pk(customer_id),
             &keys::contact_sk(login.email.as_str()),
@@ -256,7 +273,10 @@ pub async fn accept_invitation(store: &Store, input: SetPassword) -> AppResult<P
     match store.transact(actions).await {
         Ok(()) => Ok(PasswordSet {
             email: login.email,
-            status: "active",
+            status: match purpose {
+                TokenPurpose::Invitation => "active",
+                TokenPurpose::PasswordReset => "password_changed",
+            },
         }),
         Err(e) if profile::any_condition_failed(&e) => Err(tokens::invalid_token()),
         Err(e) => Err(e.into()),
@@ -292,8 +312,7 @@ async fn reset_recipient(
                 contacts::get(store, customer_id, login.email.as_str()).await?;
             Ok(match (customer, contact) {
                 (Some(c), Some(contact))
-                    if c.status == CustomerStatus::Active
-                        && contact.access == AccessState::Active =>
+                    if c.status == CustomerStatus::Active && contact.has_access() =>
                 {
                     Some((
                         contact.name.to_string(),
@@ -315,8 +334,9 @@ async fn reset_recipient(
     }
 }
 
-/// Requests a reset link. Always the same answer; only an active login gets a token (which
-/// replaces any earlier one) and a `PasswordResetRequested` event, all in one transaction.
+/// Requests a reset link. Always the same answer; only an active or invited login (of an
+/// active customer's contact with access, or of an active staff member) gets a token, which
+/// replaces any earlier one, and a `PasswordResetRequested` event, in one transaction.
 pub async fn request_password_reset(
     store: &Store,
     config: &Config,
@@ -325,7 +345,7 @@ pub async fn request_password_reset(
     let Some(login) = login::get(store, input.email.as_str()).await? else {
         return Ok(Vec::new());
     };
-    if login.status != LoginStatus::Active {
+    if !matches!(login.status, LoginStatus::Active | LoginStatus::Invited) {
         return Ok(Vec::new());
     }
     let Some((name, language, customer_id)) = reset_recipient(store, &login).await? else {
@@ -354,11 +374,11 @@ pub async fn request_password_reset(
             &keys::login_pk(login.email.as_str()),
             keys::LOGIN_SK,
             "SET pending_token_hash = :hash, updated_at = :now",
-            Some("#status = :active"),
+            Some("#status = :expected"),
             &[("#status", "status")],
             vec![
                 (":hash", store::s(&token.hash)),
-                (":active", store::s(LoginStatus::Active.as_str())),
+                (":expected", store::s(login.status.as_str())),
                 (":now", store::s(&now_rfc3339())),
             ],
         )?,
@@ -378,41 +398,7 @@ pub async fn request_password_reset(
 
 /// Sets a new password with a reset token, consuming it; also lifts a login lock.
 pub async fn confirm_password_reset(store: &Store, input: SetPassword) -> AppResult<PasswordSet> {
-    validate_new_password("password", &input.password)?;
-    let (hash, record) =
-        tokens::load_valid(store, &input.token, TokenPurpose::PasswordReset).await?;
-    let login = login::get(store, record.email.as_str())
-        .await?
-        .filter(|l| {
-            l.status == LoginStatus::Active && l.pending_token_hash.as_deref() == Some(&hash)
-        })
-        .ok_or_else(tokens::invalid_token)?;
-    let password_hash = hash_password(&input.password).await?;
-    let actions = vec![
-        tokens::tx_consume(store, &hash)?,
-        store.tx_update(
-            &keys::login_pk(login.email.as_str()),
-            keys::LOGIN_SK,
-            "SET password_hash = :password, failed_attempts = :zero, updated_at = :now REMOVE pending_token_hash, locked_until",
-            Some("#status = :active AND pending_token_hash = :hash"),
-            &[("#status", "status")],
-            vec![
-                (":active", store::s(LoginStatus::Active.as_str())),
-                (":password", store::s(&password_hash)),
-                (":hash", store::s(&hash)),
-                (":zero", store::n(0)),
-                (":now", store::s(&now_rfc3339())),
-            ],
-        )?,
-    ];
-    match store.transact(actions).await {
-        Ok(()) => Ok(PasswordSet {
-            email: login.email,
-            status: "password_changed",
-        }),
-        Err(e) if profile::any_condition_failed(&e) => Err(tokens::invalid_token()),
-        Err(e) => Err(e.into()),
-    }
+    set_password_with_token(store, input, TokenPurpose::PasswordReset).await
 }
 
 #[cfg(test)]

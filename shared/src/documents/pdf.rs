@@ -296,7 +296,7 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(&pdf[startxref..startxref + 4], b"xref");
-        let table = &text[startxref..];
+        let table = std::str::from_utf8(&pdf[startxref..]).unwrap();
         let count: usize = table.lines().nth(1).unwrap().split(' ').nth(1).unwrap().parse().unwrap();
         assert_eq!(count, 10); // 5 fixed objects + 2 per page + the free entry
         for (i, line) in table.lines().skip(3).take(count - 1).enumerate() {
@@ -309,7 +309,13 @@ mod tests {
         let stream_at = find(&pdf, b"stream\n").unwrap() + "stream\n".len();
         let end = find(&pdf[stream_at..], b"endstream").unwrap();
         let length_at = find(&pdf, b"/Length ").unwrap() + "/Length ".len();
-        let length: usize = text[length_at..].split(' ').next().unwrap().parse().unwrap();
+        let length: usize = std::str::from_utf8(&pdf[length_at..length_at + 12])
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(length, end);
         // Escapes and WinAnsi bytes.
         assert!(text.contains("(Factura \\(A\\) \\\\ 1)"));

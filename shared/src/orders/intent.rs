@@ -334,11 +334,10 @@ async fn load_control(store: &Store, order_id: &str) -> Result<Option<IntentCont
     store.get(&keys::intent_pk(order_id), keys::INTENT_SK).await
 }
 
-async fn load_draft(store: &Store, order_id: &str) -> Result<IntentDraft, StoreError> {
-    store
-        .get(&keys::intent_pk(order_id), keys::INTENT_DRAFT_SK)
-        .await?
-        .ok_or_else(|| StoreError::Other(format!("intent {order_id} has no draft")))
+/// The draft; `None` when a concurrent undo or finish removed the intent since its control was
+/// read (the caller reads the control again).
+async fn load_draft(store: &Store, order_id: &str) -> Result<Option<IntentDraft>, StoreError> {
+    store.get(&keys::intent_pk(order_id), keys::INTENT_DRAFT_SK).await
 }
 
 /// Undoes an intent: releases every reserved chunk, the credit and the idempotency key, and
@@ -366,7 +365,9 @@ pub async fn undo(store: &Store, order_id: &str) -> Result<bool, StoreError> {
                     .await
             }
             IntentState::Undoing if control.chunks_done > 0 => {
-                let draft = load_draft(store, order_id).await?;
+                let Some(draft) = load_draft(store, order_id).await? else {
+                    continue;
+                };
                 let index = control.chunks_done - 1;
                 let mut actions = chunk_of(&draft.order, index, control.chunk_size)
                     .iter()
@@ -387,7 +388,9 @@ pub async fn undo(store: &Store, order_id: &str) -> Result<bool, StoreError> {
                 store.transact(actions).await
             }
             IntentState::Undoing => {
-                let draft = load_draft(store, order_id).await?;
+                let Some(draft) = load_draft(store, order_id).await? else {
+                    continue;
+                };
                 let order = &draft.order;
                 let intent_pk = keys::intent_pk(order_id);
                 let control_delete = {
@@ -476,7 +479,9 @@ pub async fn sweep_intents(app: &App, older_than_seconds: i64) -> Result<IntentS
                 continue;
             };
             if control.state == IntentState::Reserving && control.chunks_done == control.chunk_count {
-                let draft = load_draft(store, &control.order_id).await?;
+                let Some(draft) = load_draft(store, &control.order_id).await? else {
+                    continue;
+                };
                 let (actions, events) = finish_actions(store, &draft, control.chunk_count)?;
                 match store.transact(actions).await {
                     Ok(()) => {

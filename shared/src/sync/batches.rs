@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::apply::{self, ApplyReport, RowError};
 use super::records::{validate, RecordKind, MAX_BATCH_RECORDS, MAX_REPORTED_ERRORS};
-use super::SyncContext;
+use super::{RecordError, SyncContext};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::store::{self, keys, Keys, Store, StoreError};
 use crate::types::{new_id, now_rfc3339};
@@ -70,7 +70,7 @@ pub struct ChunkResult {
     /// Rows not applicable yet (while retrying or failed).
     #[serde(default)]
     pub pending: usize,
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<RecordError>,
     pub attempts: u32,
     pub updated_at: String,
 }
@@ -103,7 +103,7 @@ pub struct BatchStatus {
     /// Records waiting for something (e.g. their customer) and retried.
     pub pending: usize,
     /// Per-row problems, naming `records[i].<field>`.
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<RecordError>,
     pub updated_at: Option<String>,
 }
 
@@ -286,9 +286,16 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
     if check_batch_id(batch_id).is_err() {
         return Err(AppError::NotFound);
     }
-    let items = store
-        .query_all::<store::Item>(store::QuerySpec::partition(keys::erp_batch_pk(batch_id)))
-        .await?;
+    let mut spec = store::QuerySpec::partition(keys::erp_batch_pk(batch_id));
+    let mut items = Vec::new();
+    loop {
+        let (page, next) = store.query_items(&spec).await?;
+        items.extend(page);
+        match next {
+            Some(cursor) => spec.cursor = Some(cursor),
+            None => break,
+        }
+    }
     let mut batch: Option<Batch> = None;
     let mut chunks: Vec<ChunkResult> = Vec::new();
     for raw in items {
@@ -311,7 +318,7 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
     } else {
         BatchState::Applying
     };
-    let mut errors: Vec<FieldError> = chunks.iter().flat_map(|c| c.errors.clone()).collect();
+    let mut errors: Vec<RecordError> = chunks.iter().flat_map(|c| c.errors.clone()).collect();
     errors.truncate(MAX_REPORTED_ERRORS);
     Ok(BatchStatus {
         batch_id: batch.batch_id,
@@ -330,7 +337,7 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
     })
 }
 
-fn absolute(errors: &[RowError], offset: usize) -> Vec<FieldError> {
+fn absolute(errors: &[RowError], offset: usize) -> Vec<RecordError> {
     errors
         .iter()
         .map(|e| {
@@ -340,7 +347,7 @@ fn absolute(errors: &[RowError], offset: usize) -> Vec<FieldError> {
             } else {
                 format!("{path}.{}", e.field)
             };
-            FieldError::new(field, e.reason.clone())
+            RecordError::new(field, e.reason.clone())
         })
         .collect()
 }
@@ -452,7 +459,7 @@ pub async fn mark_failed(store: &Store, batch_id: &str, chunk: usize, offset: us
         ignored: 0,
         rejected: 0,
         pending: 0,
-        errors: vec![FieldError::new("records", reason)],
+        errors: vec![RecordError::new("records", reason)],
         attempts: attempt,
         updated_at: now_rfc3339(),
     };

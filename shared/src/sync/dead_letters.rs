@@ -37,6 +37,7 @@ pub struct DeadLetter {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReplayRequest {
     /// Only these messages (ids from the listing); all of them when absent.
     #[serde(default)]

@@ -28,6 +28,29 @@ use tokio::sync::OnceCell;
 use crate::app::AppState;
 use crate::documents::Party;
 
+/// A problem with one field of one record (`records[3].sku`, `changes.items[0].tax_rate`), as
+/// stored in batch results and run histories.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RecordError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl RecordError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<crate::error::FieldError> for RecordError {
+    fn from(e: crate::error::FieldError) -> Self {
+        Self::new(e.field, e.reason)
+    }
+}
+
 /// Configuration of the sync, from the function's environment.
 #[derive(Debug, Clone, Default)]
 pub struct SyncSettings {

@@ -903,7 +903,7 @@ mod tests {
                 "records[1].name",
                 "records[1].tax_rate",
                 "records[2].sku",
-                "records[3]",
+                "records[3].colour",
                 "records[4]"
             ]
         );

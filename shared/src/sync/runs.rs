@@ -11,8 +11,8 @@ use super::apply;
 use super::erp::{ErpApi, ErpError};
 use super::records::{validate, RecordKind};
 use super::worker::QueueMessage;
-use super::SyncContext;
-use crate::error::{AppError, AppResult, FieldError};
+use super::{RecordError, SyncContext};
+use crate::error::{AppError, AppResult};
 use crate::store::{self, keys, Keys, Page, QuerySpec, Store, StoreError};
 use crate::types::{new_id, now_rfc3339};
 
@@ -73,7 +73,7 @@ pub struct SyncRun {
     #[serde(default)]
     pub error: Option<String>,
     /// Records refused or not applicable yet, naming `changes.<kind>[i].<field>` of their page.
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<RecordError>,
 }
 
 impl SyncRun {
@@ -98,7 +98,7 @@ impl SyncRun {
         &mut self.counts[position]
     }
 
-    fn add_errors(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+    fn add_errors(&mut self, errors: impl IntoIterator<Item = RecordError>) {
         for e in errors {
             if self.errors.len() < MAX_RUN_ERRORS {
                 self.errors.push(e);
@@ -271,9 +271,9 @@ pub async fn pull<E: ErpApi>(store: &Store, erp: &E, run_id: &str) -> Result<Syn
                 .errors
                 .iter()
                 .chain(report.pending.iter())
-                .map(|e| FieldError::new(format!("{prefix}[{}].{}", e.index, e.field), e.reason.clone()))
+                .map(|e| RecordError::new(format!("{prefix}[{}].{}", e.index, e.field), e.reason.clone()))
                 .collect::<Vec<_>>();
-            run.add_errors(invalid);
+            run.add_errors(invalid.into_iter().map(RecordError::from));
             run.add_errors(row_errors);
         }
         if waiting > 0 {

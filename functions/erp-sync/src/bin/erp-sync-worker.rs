@@ -1,0 +1,24 @@
+//! Lambda entry point of the `erp-sync` queue consumer: order events to the ERP, inbound
+//! chunks, sync runs. Failed messages are reported individually (ReportBatchItemFailures) and
+//! retried with backoff; after the queue's maxReceiveCount they move to the DLQ.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init();
+    let app = shared::App::from_env().await?;
+    let sdk = aws_config::load_from_env().await;
+    let sync = erp_sync::ErpSync::new(
+        app,
+        Some(aws_sdk_sqs::Client::new(&sdk)),
+        shared::sync::SyncSettings::from_env(),
+    );
+    lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
+        let sync = sync.clone();
+        // Boxed: the SDK futures nest deeper than the compiler's default layout limit.
+        Box::pin(async move { Ok::<SqsBatchResponse, Error>(erp_sync::handle(&sync, event.payload).await) })
+    }))
+    .await
+}
