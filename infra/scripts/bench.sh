@@ -9,6 +9,8 @@ export TEST_DDB_PORT="${TEST_DDB_PORT:-8010}" TEST_MOTO_PORT="${TEST_MOTO_PORT:-
 stack_was_up=0
 infra/scripts/local-stack.sh status --test >/dev/null 2>&1 && stack_was_up=1
 stop_stack() {
+  # A second Ctrl-C must not cut the clean-up short.
+  trap '' INT TERM
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop --test; fi
 }
 trap stop_stack EXIT

@@ -20,6 +20,8 @@ export DDB_PORT="$ddb_port" MOTO_PORT="$moto_port"
 stack_was_up=0
 infra/scripts/local-stack.sh status >/dev/null 2>&1 && stack_was_up=1
 stop_stack() {
+  # A second Ctrl-C must not cut the clean-up short.
+  trap '' INT TERM
   # Only what this run started: a stack that was already running keeps running.
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop; fi
 }

@@ -15,6 +15,8 @@ export TEST_DDB_PORT="$ddb_port" TEST_MOTO_PORT="$moto_port"
 stack_was_up=0
 infra/scripts/local-stack.sh status --test >/dev/null 2>&1 && stack_was_up=1
 stop_stack() {
+  # A second Ctrl-C must not cut the clean-up short.
+  trap '' INT TERM
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop --test; fi
 }
 trap stop_stack EXIT

@@ -51,7 +51,8 @@ impl ErpSync {
 /// The router and its OpenAPI description, built from the same route list so they never differ.
 /// Handlers read the [`ErpSync`] from a request extension that [`router_with`] adds.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new()
+    use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+    let (router, mut doc) = OpenApiRouter::new()
         .merge(inbound::routes().layer(DefaultBodyLimit::max(MAX_BATCH_BODY)))
         .merge(
             OpenApiRouter::new()
@@ -59,7 +60,13 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(customer::routes())
                 .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
         )
-        .split_for_parts()
+        .split_for_parts();
+    // The ERP's routes take an API key instead of a session token.
+    doc.components.get_or_insert_with(Default::default).add_security_scheme(
+        "erp_api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+    );
+    (router, doc)
 }
 
 /// The router with settings from the environment.

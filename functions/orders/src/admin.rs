@@ -216,7 +216,9 @@ async fn get_quote(
     Path(id): Path<String>,
 ) -> AppResult<Json<Quote>> {
     principal.require_staff()?;
-    Ok(Json(quotes::staff_quote(&app.store, &principal, &id).await?))
+    Ok(Json(
+        quotes::staff_quote(&app.store, &principal, &id).await?,
+    ))
 }
 
 /// F26: answers a requested quote: a unit price for every line and a validity date. The
@@ -234,5 +236,7 @@ async fn answer_quote(
     ApiJson(answer): ApiJson<QuoteAnswer>,
 ) -> AppResult<Json<Quote>> {
     principal.require_staff()?;
-    Ok(Json(quotes::answer_quote(&app, &principal, &id, answer).await?))
+    Ok(Json(
+        quotes::answer_quote(&app, &principal, &id, answer).await?,
+    ))
 }

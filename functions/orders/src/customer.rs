@@ -49,7 +49,9 @@ fn placer(principal: &Principal) -> Placer {
         (status = 409, body = Problem, description = "customer not active or not ready")))]
 async fn get_cart(State(app): State<AppState>, principal: Principal) -> AppResult<Json<CartView>> {
     let customer_id = principal.customer_scope()?;
-    Ok(Json(cart::get_cart(&app.store, customer_id, &principal.sub).await?))
+    Ok(Json(
+        cart::get_cart(&app.store, customer_id, &principal.sub).await?,
+    ))
 }
 
 /// F21: replaces the cart (an empty `lines` empties it). Only items the customer may buy; short
@@ -227,7 +229,9 @@ async fn get_quote(
     Path(id): Path<String>,
 ) -> AppResult<Json<Quote>> {
     let customer_id = principal.customer_scope()?;
-    Ok(Json(quotes::customer_quote(&app.store, customer_id, &id).await?))
+    Ok(Json(
+        quotes::customer_quote(&app.store, customer_id, &id).await?,
+    ))
 }
 
 /// F26: accepts an answered quote within its validity: it becomes an order at the quoted

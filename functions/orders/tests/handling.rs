@@ -14,13 +14,21 @@ use shared::store::keys;
 async fn make_due(w: &World, order_id: &str) {
     let past = (chrono::Utc::now() - chrono::Duration::minutes(5))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let order: shared::orders::Order = w.store().get(&keys::order_pk(order_id), keys::ORDER_SK).await.unwrap().unwrap();
+    let order: shared::orders::Order = w
+        .store()
+        .get(&keys::order_pk(order_id), keys::ORDER_SK)
+        .await
+        .unwrap()
+        .unwrap();
     let mut update = w
         .store()
         .client()
         .update_item()
         .table_name(w.store().table())
-        .set_key(Some(shared::store::key_of(&keys::order_pk(order_id), keys::ORDER_SK)))
+        .set_key(Some(shared::store::key_of(
+            &keys::order_pk(order_id),
+            keys::ORDER_SK,
+        )))
         .expression_attribute_values(":past", shared::store::s(&past));
     update = if order.status == shared::orders::OrderStatus::Placed {
         update
@@ -33,7 +41,13 @@ async fn make_due(w: &World, order_id: &str) {
 }
 
 async fn order(w: &World, token: &str, key: &str, sku: &str, quantity: i64) -> String {
-    let res = w.place(token, key, json!({"lines": [{"sku": sku, "quantity": quantity}]})).await;
+    let res = w
+        .place(
+            token,
+            key,
+            json!({"lines": [{"sku": sku, "quantity": quantity}]}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
     res.json["id"].as_str().unwrap().to_string()
 }
@@ -48,33 +62,84 @@ async fn claim_then_fulfil_ships_the_goods_and_frees_the_credit() {
     let admin = w.admin_token.clone();
 
     // Fulfilling a placed order is not allowed: claim first.
-    let res = w.call("POST", &format!("/v1/admin/orders/{id}/fulfil"), &admin, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{id}/fulfil"),
+            &admin,
+            None,
+        )
+        .await;
     assert_code(&res, StatusCode::CONFLICT, "invalid-transition");
 
-    let res = w.call("POST", &format!("/v1/admin/orders/{id}/claim"), &admin, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{id}/claim"),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.json["status"], "claimed");
     assert_eq!(res.json["claimed_by"]["name"], "Boss");
-    let res = w.call("POST", &format!("/v1/admin/orders/{id}/claim"), &admin, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{id}/claim"),
+            &admin,
+            None,
+        )
+        .await;
     assert_code(&res, StatusCode::CONFLICT, "invalid-transition");
     // The customer may not cancel a claimed order.
-    let res = w.call("POST", &format!("/v1/orders/{id}/cancel"), &token, None).await;
+    let res = w
+        .call("POST", &format!("/v1/orders/{id}/cancel"), &token, None)
+        .await;
     assert_code(&res, StatusCode::CONFLICT, "invalid-transition");
 
-    let res = w.call("POST", &format!("/v1/admin/orders/{id}/fulfil"), &admin, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{id}/fulfil"),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.json["status"], "fulfilled");
-    assert_eq!(w.stock("A").await, (6, 0), "on hand and reserved both went down");
+    assert_eq!(
+        w.stock("A").await,
+        (6, 0),
+        "on hand and reserved both went down"
+    );
     assert_eq!(w.credit(&c).await.open_orders, d("0.00"));
     for action in ["claim", "fulfil", "cancel"] {
-        let res = w.call("POST", &format!("/v1/admin/orders/{id}/{action}"), &admin, None).await;
+        let res = w
+            .call(
+                "POST",
+                &format!("/v1/admin/orders/{id}/{action}"),
+                &admin,
+                None,
+            )
+            .await;
         assert_code(&res, StatusCode::CONFLICT, "invalid-transition");
     }
     assert_eq!(w.stock("A").await, (6, 0));
 
     // The customer heard of each step, in order.
-    let kinds: Vec<String> = w.email_events(4).await.into_iter().map(|e| e.kind).collect();
-    for kind in ["OrderPlaced", "OrderConfirmationRequested", "OrderClaimed", "OrderFulfilled"] {
+    let kinds: Vec<String> = w
+        .email_events(4)
+        .await
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        "OrderPlaced",
+        "OrderConfirmationRequested",
+        "OrderClaimed",
+        "OrderFulfilled",
+    ] {
         assert!(kinds.contains(&kind.to_string()), "{kinds:?}");
     }
 }
@@ -90,7 +155,14 @@ async fn cancels_release_stock_and_credit_exactly_once() {
     assert_eq!(w.stock("A").await, (10, 5));
 
     // The customer cancels a placed order, with a reason.
-    let res = w.call("POST", &format!("/v1/orders/{mine}/cancel"), &token, Some(json!({"reason": "Ordered twice"}))).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/orders/{mine}/cancel"),
+            &token,
+            Some(json!({"reason": "Ordered twice"})),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.json["cancel_reason"], "Ordered twice");
     assert_eq!(res.json["cancelled_by"]["id"], "ana@uno.mx");
@@ -102,9 +174,16 @@ async fn cancels_release_stock_and_credit_exactly_once() {
         let (w, token, id) = (w.clone(), token.clone(), theirs.clone());
         set.spawn(async move {
             if i % 2 == 0 {
-                w.call("POST", &format!("/v1/admin/orders/{id}/cancel"), &w.admin_token, None).await
+                w.call(
+                    "POST",
+                    &format!("/v1/admin/orders/{id}/cancel"),
+                    &w.admin_token,
+                    None,
+                )
+                .await
             } else {
-                w.call("POST", &format!("/v1/orders/{id}/cancel"), &token, None).await
+                w.call("POST", &format!("/v1/orders/{id}/cancel"), &token, None)
+                    .await
             }
         });
     }
@@ -125,9 +204,25 @@ async fn cancels_release_stock_and_credit_exactly_once() {
 #[tokio::test]
 async fn agents_handle_only_their_customers_orders() {
     let w = World::new().await;
-    let agent = shared::accounts::fixtures::put_staff(&w.env.app, "luis@seller.com", "Luis", StaffRole::Agent, None).await;
-    let agent_token = shared::accounts::fixtures::staff_token(&w.env.app, &agent.id, "Luis", StaffRole::Agent);
-    let served = w.customer("Served", CustomerSpec { agent_id: Some(agent.id.clone()), ..Default::default() }).await;
+    let agent = shared::accounts::fixtures::put_staff(
+        &w.env.app,
+        "luis@seller.com",
+        "Luis",
+        StaffRole::Agent,
+        None,
+    )
+    .await;
+    let agent_token =
+        shared::accounts::fixtures::staff_token(&w.env.app, &agent.id, "Luis", StaffRole::Agent);
+    let served = w
+        .customer(
+            "Served",
+            CustomerSpec {
+                agent_id: Some(agent.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
     let other = w.customer("Other", CustomerSpec::default()).await;
     w.item("A", "10.00", 10).await;
     let t1 = w.contact(&served, "a@served.mx", Permissions::all()).await;
@@ -136,24 +231,73 @@ async fn agents_handle_only_their_customers_orders() {
     let not_mine = order(&w, &t2, "1", "A", 1).await;
 
     let res = w.call("GET", "/v1/admin/orders", &agent_token, None).await;
-    let ids: Vec<&str> = res.json["items"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = res.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [mine.as_str()]);
-    let res = w.call("GET", "/v1/admin/orders?status=placed", &w.admin_token, None).await;
+    let res = w
+        .call(
+            "GET",
+            "/v1/admin/orders?status=placed",
+            &w.admin_token,
+            None,
+        )
+        .await;
     assert_eq!(res.json["items"].as_array().unwrap().len(), 2);
-    let res = w.call("GET", &format!("/v1/admin/orders?customer={other}"), &agent_token, None).await;
+    let res = w
+        .call(
+            "GET",
+            &format!("/v1/admin/orders?customer={other}"),
+            &agent_token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = w.call("GET", &format!("/v1/admin/orders/{not_mine}"), &agent_token, None).await;
+    let res = w
+        .call(
+            "GET",
+            &format!("/v1/admin/orders/{not_mine}"),
+            &agent_token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = w.call("POST", &format!("/v1/admin/orders/{not_mine}/claim"), &agent_token, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{not_mine}/claim"),
+            &agent_token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = w.call("POST", &format!("/v1/admin/orders/{mine}/claim"), &agent_token, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{mine}/claim"),
+            &agent_token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     // Contacts are not staff.
     let res = w.call("GET", "/v1/admin/orders", &t1, None).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = w.call("GET", "/v1/admin/orders?status=lost", &w.admin_token, None).await;
+    let res = w
+        .call("GET", "/v1/admin/orders?status=lost", &w.admin_token, None)
+        .await;
     assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "status");
-    let res = w.call("GET", "/v1/admin/orders?status=claimed", &w.admin_token, None).await;
+    let res = w
+        .call(
+            "GET",
+            "/v1/admin/orders?status=claimed",
+            &w.admin_token,
+            None,
+        )
+        .await;
     assert_eq!(res.json["items"][0]["id"], mine.as_str());
 }
 
@@ -166,7 +310,14 @@ async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_exp
     let unclaimed = order(&w, &token, "1", "A", 3).await;
     let claimed = order(&w, &token, "2", "A", 2).await;
     let fresh = order(&w, &token, "3", "A", 1).await;
-    let res = w.call("POST", &format!("/v1/admin/orders/{claimed}/claim"), &w.admin_token, None).await;
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{claimed}/claim"),
+            &w.admin_token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     make_due(&w, &unclaimed).await;
     make_due(&w, &claimed).await;
@@ -174,26 +325,47 @@ async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_exp
 
     // Two runs at once.
     let app = w.env.app();
-    let (a, b) = tokio::join!(orders::expire_due_orders(app.clone()), orders::expire_due_orders(app.clone()));
+    let (a, b) = tokio::join!(
+        orders::expire_due_orders(app.clone()),
+        orders::expire_due_orders(app.clone())
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     let reports: Vec<serde_json::Value> = [a, b]
         .iter()
-        .map(|s| if s.is_empty() { json!({"expired": 0}) } else { serde_json::from_str(s).unwrap() })
+        .map(|s| {
+            if s.is_empty() {
+                json!({"expired": 0})
+            } else {
+                serde_json::from_str(s).unwrap()
+            }
+        })
         .collect();
     let expired: u64 = reports.iter().map(|r| r["expired"].as_u64().unwrap()).sum();
     assert_eq!(expired, 1, "{reports:?}");
-    assert_eq!(w.stock("A").await, (10, 3), "the unclaimed order's 3 units came back once");
+    assert_eq!(
+        w.stock("A").await,
+        (10, 3),
+        "the unclaimed order's 3 units came back once"
+    );
     assert_eq!(w.credit(&c).await.open_orders, d("34.80"));
 
     let get = |id: String| {
         let w = &w;
         let token = token.clone();
-        async move { w.call("GET", &format!("/v1/orders/{id}"), &token, None).await.json }
+        async move {
+            w.call("GET", &format!("/v1/orders/{id}"), &token, None)
+                .await
+                .json
+        }
     };
     let o = get(unclaimed.clone()).await;
     assert_eq!(o["status"], "expired");
     assert!(o["expired_at"].is_string());
-    assert_eq!(get(claimed.clone()).await["status"], "claimed", "a claimed order never expires");
+    assert_eq!(
+        get(claimed.clone()).await["status"],
+        "claimed",
+        "a claimed order never expires"
+    );
     assert_eq!(get(fresh.clone()).await["status"], "placed", "not due yet");
 
     // Running again changes nothing.
@@ -207,7 +379,9 @@ async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_exp
     assert_eq!(expired[0].data["order_id"], unclaimed.as_str());
     assert_eq!(expired[0].data["to"]["email"], "ana@uno.mx");
     // Rendered in the contact's language (the customer's default, es).
-    let delivered = shared::email::deliver(&w.env.app, expired[0]).await.unwrap();
+    let delivered = shared::email::deliver(&w.env.app, expired[0])
+        .await
+        .unwrap();
     assert!(matches!(delivered, shared::email::Delivery::Sent { .. }));
 }
 

@@ -101,7 +101,12 @@ async fn price(
     let c = &loaded.customer;
     fetch(
         store,
-        line_keys(c.price_list_id.as_deref(), &c.id, Some(warehouse_id), &skus_of(lines)),
+        line_keys(
+            c.price_list_id.as_deref(),
+            &c.id,
+            Some(warehouse_id),
+            &skus_of(lines),
+        ),
         &mut fetched,
     )
     .await?;
@@ -115,7 +120,12 @@ async fn price(
         ));
     }
     let stock = StockLevels::from_fetched(warehouse_id, &raws);
-    Ok(pricing::quote(lines, &book, &stock, loaded.settings.stock_display))
+    Ok(pricing::quote(
+        lines,
+        &book,
+        &stock,
+        loaded.settings.stock_display,
+    ))
 }
 
 /// `GET /v1/cart`.
@@ -166,7 +176,11 @@ pub async fn put_cart(
         .iter()
         .filter(|l| matches!(l.reason, Some(r) if r != LineIssue::StockShort))
         .map(|l| {
-            let i = update.lines.iter().position(|r| r.sku == l.sku).unwrap_or(0);
+            let i = update
+                .lines
+                .iter()
+                .position(|r| r.sku == l.sku)
+                .unwrap_or(0);
             FieldError::new(
                 format!("lines[{i}].sku"),
                 format!("{}: {}", l.sku, l.message.clone().unwrap_or_default()),

@@ -65,7 +65,11 @@ pub enum CreditRefusal {
     /// CREDIT customers: `total > limit - unpaid - open_orders`.
     CreditExceeded { available: Decimal, total: Decimal },
     /// `open_orders + total > cap`.
-    CapExceeded { cap: Decimal, open_orders: Decimal, total: Decimal },
+    CapExceeded {
+        cap: Decimal,
+        open_orders: Decimal,
+        total: Decimal,
+    },
     /// The credit limit is in another currency than the order.
     CurrencyMismatch { credit: String, order: String },
 }
@@ -224,7 +228,10 @@ pub fn release_action(
         "ADD open_orders :minus SET updated_at = :now",
         None,
         &[],
-        vec![(":minus", store::n(-total)), (":now", store::s(&now_rfc3339()))],
+        vec![
+            (":minus", store::n(-total)),
+            (":now", store::s(&now_rfc3339())),
+        ],
     )
 }
 
@@ -298,9 +305,12 @@ mod tests {
         let guard = check_credit(&c, &record("0", "99999"), None, d("5000"), "MXN").unwrap();
         assert_eq!(guard.max_open_before, None);
         assert_eq!(guard.unpaid_seen, None);
-        let guard = check_credit(&c, &record("100", "0"), Some(d("1000")), d("900"), "MXN").unwrap();
+        let guard =
+            check_credit(&c, &record("100", "0"), Some(d("1000")), d("900"), "MXN").unwrap();
         assert_eq!(guard.max_open_before, Some(d("100")));
-        assert!(check_credit(&c, &record("100", "0"), Some(d("1000")), d("900.01"), "MXN").is_err());
+        assert!(
+            check_credit(&c, &record("100", "0"), Some(d("1000")), d("900.01"), "MXN").is_err()
+        );
         // The customer's own cap wins over the default.
         let c = customer(PaymentTerms::Cash, "0", Some("5000"));
         assert!(check_credit(&c, &record("100", "0"), Some(d("1000")), d("4900"), "MXN").is_ok());

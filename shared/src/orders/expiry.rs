@@ -39,10 +39,12 @@ pub async fn expire_due_orders(app: &App) -> AppResult<ExpiryReport> {
 
 /// Like [`expire_due_orders`] with an explicit "now" and sweep age (tests).
 pub async fn run(app: &App, now: &str, sweep_after_seconds: i64) -> AppResult<ExpiryReport> {
-    let mut report = ExpiryReport::default();
     // Leftovers first: a finished intent becomes an order that may itself be due.
-    report.intents = intent::sweep_intents(app, sweep_after_seconds).await?;
-    report.stock_jobs_resumed = handling::resume_stock_jobs(&app.store, sweep_after_seconds).await?;
+    let mut report = ExpiryReport {
+        intents: intent::sweep_intents(app, sweep_after_seconds).await?,
+        stock_jobs_resumed: handling::resume_stock_jobs(&app.store, sweep_after_seconds).await?,
+        ..Default::default()
+    };
 
     let actor = Actor::system();
     let mut cursor = None;
@@ -59,7 +61,16 @@ pub async fn run(app: &App, now: &str, sweep_after_seconds: i64) -> AppResult<Ex
             })
             .await?;
         for order in page.items {
-            match handling::transition(app, &order.id, Scope::System, &actor, OrderAction::Expire, None).await {
+            match handling::transition(
+                app,
+                &order.id,
+                Scope::System,
+                &actor,
+                OrderAction::Expire,
+                None,
+            )
+            .await
+            {
                 Ok(_) => report.expired += 1,
                 // Claimed, cancelled or expired by someone else since the index was read.
                 Err(AppError::Conflict { .. }) | Err(AppError::NotFound) => report.skipped += 1,
@@ -104,7 +115,11 @@ async fn expire_quotes(app: &App, now: &str) -> Result<usize, StoreError> {
                     (":now", store::s(now)),
                     (
                         ":sk",
-                        store::s(&status_sk(QuoteStatus::Expired.as_str(), &quote.created_at, &quote.id)),
+                        store::s(&status_sk(
+                            QuoteStatus::Expired.as_str(),
+                            &quote.created_at,
+                            &quote.id,
+                        )),
                     ),
                 ],
             )?;

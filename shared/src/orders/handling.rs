@@ -62,7 +62,11 @@ pub enum Scope<'a> {
 }
 
 /// The state machine (pure). `None`: the transition is not allowed from `current`.
-pub fn next_status(current: OrderStatus, action: OrderAction, by_customer: bool) -> Option<OrderStatus> {
+pub fn next_status(
+    current: OrderStatus,
+    action: OrderAction,
+    by_customer: bool,
+) -> Option<OrderStatus> {
     use OrderStatus::*;
     match (current, action) {
         (Placed, OrderAction::Claim) if !by_customer => Some(Claimed),
@@ -120,17 +124,33 @@ pub async fn transition(
     action: OrderAction,
     reason: Option<String>,
 ) -> AppResult<Order> {
-    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let reason = reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
     if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-        return Err(AppError::invalid("reason", "must be at most 1000 characters"));
+        return Err(AppError::invalid(
+            "reason",
+            "must be at most 1000 characters",
+        ));
     }
     let mut order = load_scoped(&app.store, order_id, scope).await?;
     for attempt in 0..10u32 {
-        match apply(app, &order, actor, action, reason.as_deref(), matches!(scope, Scope::Customer(_))).await {
+        match apply(
+            app,
+            &order,
+            actor,
+            action,
+            reason.as_deref(),
+            matches!(scope, Scope::Customer(_)),
+        )
+        .await
+        {
             Ok(done) => return Ok(done),
             Err(Applied::Stale) => {
                 // Someone changed it first: decide again on the current order.
-                order = load(&app.store, order_id).await?.ok_or(AppError::NotFound)?;
+                order = load(&app.store, order_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
             }
             Err(Applied::Contended) => super::backoff(attempt).await,
             Err(Applied::Refused(e)) => return Err(e),
@@ -230,7 +250,11 @@ async fn apply(
     };
     let mut job = None;
     if let Some(kind) = stock_kind {
-        actions.push(credit::release_action(store, &order.customer_id, order.total)?);
+        actions.push(credit::release_action(
+            store,
+            &order.customer_id,
+            order.total,
+        )?);
         if order.lines.len() <= INLINE_STOCK_LINES {
             for line in &order.lines {
                 actions.push(kind.action(store, &order.warehouse_id, &line.sku, line.quantity)?);
@@ -359,7 +383,10 @@ pub async fn run_stock_job(store: &Store, order_id: &str) -> Result<(), StoreErr
         let end = ((index + 1) * job.chunk_size).min(job.lines.len());
         let mut actions = job.lines[start..end]
             .iter()
-            .map(|l| job.kind.action(store, &job.warehouse_id, &l.sku, l.quantity))
+            .map(|l| {
+                job.kind
+                    .action(store, &job.warehouse_id, &l.sku, l.quantity)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let last = index + 1 >= job.chunk_count();
         if last {
@@ -394,7 +421,10 @@ pub async fn run_stock_job(store: &Store, order_id: &str) -> Result<(), StoreErr
 }
 
 /// Resumes stock jobs older than `older_than_seconds` (their runner died). Returns how many.
-pub async fn resume_stock_jobs(store: &Store, older_than_seconds: i64) -> Result<usize, StoreError> {
+pub async fn resume_stock_jobs(
+    store: &Store,
+    older_than_seconds: i64,
+) -> Result<usize, StoreError> {
     let cutoff = (chrono::Utc::now() - chrono::Duration::seconds(older_than_seconds))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut resumed = 0;
@@ -438,9 +468,18 @@ mod tests {
         // Invalid transitions.
         assert_eq!(staff(Placed, OrderAction::Fulfil), None);
         assert_eq!(staff(Claimed, OrderAction::Claim), None);
-        assert_eq!(staff(Claimed, OrderAction::Expire), None, "a claimed order never expires");
+        assert_eq!(
+            staff(Claimed, OrderAction::Expire),
+            None,
+            "a claimed order never expires"
+        );
         for done in [Fulfilled, Cancelled, Expired] {
-            for action in [OrderAction::Claim, OrderAction::Fulfil, OrderAction::Cancel, OrderAction::Expire] {
+            for action in [
+                OrderAction::Claim,
+                OrderAction::Fulfil,
+                OrderAction::Cancel,
+                OrderAction::Expire,
+            ] {
                 assert_eq!(staff(done, action), None);
             }
         }

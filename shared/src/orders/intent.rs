@@ -25,8 +25,8 @@ use super::error::OrderResult;
 use super::events::placed_events;
 use super::model::Order;
 use super::place::{
-    activity_put, idem_put, order_body, Attempt, Extra, IdemState, IdempotencyRecord, Placed,
-    PlaceOptions, Plan, MAX_TRANSACTION_ACTIONS,
+    activity_put, idem_put, order_body, Attempt, Extra, IdemState, IdempotencyRecord, PlaceOptions,
+    Placed, Plan, MAX_TRANSACTION_ACTIONS,
 };
 use super::stock;
 use crate::activity::Activity;
@@ -164,7 +164,13 @@ pub(crate) async fn place_in_steps(
             &draft,
         )?,
         idem_put(store, &pending)?,
-        credit::reserve_action(store, &order.customer_id, order.total, &order.currency, &plan.guard)?,
+        credit::reserve_action(
+            store,
+            &order.customer_id,
+            order.total,
+            &order.currency,
+            &plan.guard,
+        )?,
     ];
     match store.transact(actions).await {
         Ok(()) => {}
@@ -187,7 +193,12 @@ pub(crate) async fn place_in_steps(
         let mut tries = 0;
         loop {
             let mut actions = plan.reserve_actions(store, lines)?;
-            actions.push(advance_chunk(store, &order.id, index, IntentState::Reserving)?);
+            actions.push(advance_chunk(
+                store,
+                &order.id,
+                index,
+                IntentState::Reserving,
+            )?);
             let control_index = actions.len() - 1;
             match store.transact(actions).await {
                 Ok(()) => break,
@@ -216,11 +227,9 @@ pub(crate) async fn place_in_steps(
             }
         }
         if options.fail_after_chunk == Some(index + 1) {
-            return Err(AppError::Internal(format!(
-                "injected failure after {} chunks",
-                index + 1
-            ))
-            .into());
+            return Err(
+                AppError::Internal(format!("injected failure after {} chunks", index + 1)).into(),
+            );
         }
     }
 
@@ -237,7 +246,11 @@ pub(crate) async fn place_in_steps(
                     replayed: false,
                 }));
             }
-            Err(err) if super::is_contention(&err) && !any_condition_failed(&err) && tries < CHUNK_TRIES => {
+            Err(err)
+                if super::is_contention(&err)
+                    && !any_condition_failed(&err)
+                    && tries < CHUNK_TRIES =>
+            {
                 tries += 1;
                 super::backoff(tries).await;
             }
@@ -337,7 +350,9 @@ async fn load_control(store: &Store, order_id: &str) -> Result<Option<IntentCont
 /// The draft; `None` when a concurrent undo or finish removed the intent since its control was
 /// read (the caller reads the control again).
 async fn load_draft(store: &Store, order_id: &str) -> Result<Option<IntentDraft>, StoreError> {
-    store.get(&keys::intent_pk(order_id), keys::INTENT_DRAFT_SK).await
+    store
+        .get(&keys::intent_pk(order_id), keys::INTENT_DRAFT_SK)
+        .await
 }
 
 /// Undoes an intent: releases every reserved chunk, the credit and the idempotency key, and
@@ -400,7 +415,10 @@ pub async fn undo(store: &Store, order_id: &str) -> Result<bool, StoreError> {
                         .condition_expression("chunks_done = :zero AND #state = :undoing")
                         .expression_attribute_names("#state", "state")
                         .expression_attribute_values(":zero", store::n(0))
-                        .expression_attribute_values(":undoing", store::s(IntentState::Undoing.as_str()))
+                        .expression_attribute_values(
+                            ":undoing",
+                            store::s(IntentState::Undoing.as_str()),
+                        )
                         .build()
                         .map_err(|e| StoreError::Other(e.to_string()))?;
                     TransactWriteItem::builder().delete(delete).build()
@@ -478,7 +496,8 @@ pub async fn sweep_intents(app: &App, older_than_seconds: i64) -> Result<IntentS
             let Some(control) = load_control(store, &seen.order_id).await? else {
                 continue;
             };
-            if control.state == IntentState::Reserving && control.chunks_done == control.chunk_count {
+            if control.state == IntentState::Reserving && control.chunks_done == control.chunk_count
+            {
                 let Some(draft) = load_draft(store, &control.order_id).await? else {
                     continue;
                 };

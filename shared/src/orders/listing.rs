@@ -20,8 +20,17 @@ pub async fn customer_orders(
 ) -> AppResult<Page<OrderSummary>> {
     let pk = keys::customer_orders_pk(customer_id);
     let cursor = checked_cursor(cursor, "GSI1PK", &pk)?;
-    let spec = QuerySpec::index(keys::GSI1, pk).newest_first().cursor(cursor);
-    let page = filtered::<Order>(store, spec, limit, |o| status.is_none_or(|s| o.status == s), &["GSI1PK", "GSI1SK"]).await?;
+    let spec = QuerySpec::index(keys::GSI1, pk)
+        .newest_first()
+        .cursor(cursor);
+    let page = filtered::<Order>(
+        store,
+        spec,
+        limit,
+        |o| status.is_none_or(|s| o.status == s),
+        &["GSI1PK", "GSI1SK"],
+    )
+    .await?;
     Ok(Page {
         items: page.items.iter().map(Order::summary).collect(),
         next_cursor: page.next_cursor,
@@ -37,7 +46,9 @@ pub async fn customer_quotes(
 ) -> AppResult<Page<Quote>> {
     let pk = keys::customer_quotes_pk(customer_id);
     let cursor = checked_cursor(cursor, "GSI1PK", &pk)?;
-    let spec = QuerySpec::index(keys::GSI1, pk).newest_first().cursor(cursor);
+    let spec = QuerySpec::index(keys::GSI1, pk)
+        .newest_first()
+        .cursor(cursor);
     filtered::<Quote>(store, spec, limit, |_| true, &["GSI1PK", "GSI1SK"]).await
 }
 
@@ -56,8 +67,17 @@ pub async fn staff_orders(
         managed_customer(store, staff, customer_id).await?;
         let pk = keys::customer_orders_pk(customer_id);
         let cursor = checked_cursor(cursor, "GSI1PK", &pk)?;
-        let spec = QuerySpec::index(keys::GSI1, pk).newest_first().cursor(cursor);
-        filtered::<Order>(store, spec, limit, |o| status.is_none_or(|s| o.status == s), &["GSI1PK", "GSI1SK"]).await?
+        let spec = QuerySpec::index(keys::GSI1, pk)
+            .newest_first()
+            .cursor(cursor);
+        filtered::<Order>(
+            store,
+            spec,
+            limit,
+            |o| status.is_none_or(|s| o.status == s),
+            &["GSI1PK", "GSI1SK"],
+        )
+        .await?
     } else {
         let cursor = checked_cursor(cursor, "GSI3PK", keys::ORDERS_BY_STATUS_PK)?;
         let mut spec = QuerySpec::index(keys::GSI3, keys::ORDERS_BY_STATUS_PK)
@@ -71,7 +91,11 @@ pub async fn staff_orders(
             store,
             spec,
             limit,
-            |o| agent.as_deref().is_none_or(|a| o.agent_id.as_deref() == Some(a)),
+            |o| {
+                agent
+                    .as_deref()
+                    .is_none_or(|a| o.agent_id.as_deref() == Some(a))
+            },
             &["GSI3PK", "GSI3SK"],
         )
         .await?
@@ -96,8 +120,17 @@ pub async fn staff_quotes(
         managed_customer(store, staff, customer_id).await?;
         let pk = keys::customer_quotes_pk(customer_id);
         let cursor = checked_cursor(cursor, "GSI1PK", &pk)?;
-        let spec = QuerySpec::index(keys::GSI1, pk).newest_first().cursor(cursor);
-        return filtered::<Quote>(store, spec, limit, |q| status.is_none_or(|s| q.status == s), &["GSI1PK", "GSI1SK"]).await;
+        let spec = QuerySpec::index(keys::GSI1, pk)
+            .newest_first()
+            .cursor(cursor);
+        return filtered::<Quote>(
+            store,
+            spec,
+            limit,
+            |q| status.is_none_or(|s| q.status == s),
+            &["GSI1PK", "GSI1SK"],
+        )
+        .await;
     }
     let cursor = checked_cursor(cursor, "GSI3PK", keys::QUOTES_BY_STATUS_PK)?;
     let mut spec = QuerySpec::index(keys::GSI3, keys::QUOTES_BY_STATUS_PK)
@@ -111,7 +144,11 @@ pub async fn staff_quotes(
         store,
         spec,
         limit,
-        |q| agent.as_deref().is_none_or(|a| q.agent_id.as_deref() == Some(a)),
+        |q| {
+            agent
+                .as_deref()
+                .is_none_or(|a| q.agent_id.as_deref() == Some(a))
+        },
         &["GSI3PK", "GSI3SK"],
     )
     .await
@@ -135,7 +172,9 @@ async fn filtered<T: DeserializeOwned>(
     for _ in 0..MAX_PAGES {
         spec.limit = Some(limit as i32 + 1);
         let (raws, next) = store.query_items(&spec).await.map_err(|e| match e {
-            store::StoreError::Other(m) if m.contains("cursor") => AppError::invalid("cursor", "is not a cursor this list returned"),
+            store::StoreError::Other(m) if m.contains("cursor") => {
+                AppError::invalid("cursor", "is not a cursor this list returned")
+            }
             other => other.into(),
         })?;
         let mut cut_short = false;

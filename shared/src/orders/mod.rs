@@ -57,7 +57,9 @@ impl Fetched {
 
 fn key_of_item(item: &store::Item) -> Option<(String, String)> {
     match (item.get(keys::PK), item.get(keys::SK)) {
-        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some((pk.clone(), sk.clone())),
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => {
+            Some((pk.clone(), sk.clone()))
+        }
         _ => None,
     }
 }

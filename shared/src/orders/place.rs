@@ -226,7 +226,10 @@ pub(crate) fn idem_put(
     record: &IdempotencyRecord,
 ) -> Result<TransactWriteItem, StoreError> {
     // tx_put_if has no names/values: build the put by hand.
-    let item = store::item(&IdempotencyRecord::keys(&record.customer_id, &record.key), record)?;
+    let item = store::item(
+        &IdempotencyRecord::keys(&record.customer_id, &record.key),
+        record,
+    )?;
     let put = aws_sdk_dynamodb::types::Put::builder()
         .table_name(store.table())
         .set_item(Some(item))
@@ -326,7 +329,11 @@ impl Plan {
         }
     }
 
-    pub fn reserve_actions(&self, store: &Store, lines: &[OrderLine]) -> Result<Vec<TransactWriteItem>, StoreError> {
+    pub fn reserve_actions(
+        &self,
+        store: &Store,
+        lines: &[OrderLine],
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
         lines
             .iter()
             .map(|l| {
@@ -344,8 +351,11 @@ impl Plan {
 
 /// The activity record of a placement, written in its transaction.
 pub(crate) fn activity_put(store: &Store, a: &Activity) -> Result<TransactWriteItem, StoreError> {
-    let keys = Keys::new(keys::activity_pk(&a.customer_id), format!("{}#{}", a.at, a.id))
-        .ttl(chrono::Utc::now().timestamp() + 180 * 24 * 3600);
+    let keys = Keys::new(
+        keys::activity_pk(&a.customer_id),
+        format!("{}#{}", a.at, a.id),
+    )
+    .ttl(chrono::Utc::now().timestamp() + 180 * 24 * 3600);
     store.tx_put(&keys, a)
 }
 
@@ -401,7 +411,15 @@ pub async fn accept_quote(
     options: &PlaceOptions,
 ) -> OrderResult<Placed> {
     let key = format!("quote-accept:{quote_id}");
-    run(app, customer_id, placer, &key, Origin::Quote(quote_id), options).await
+    run(
+        app,
+        customer_id,
+        placer,
+        &key,
+        Origin::Quote(quote_id),
+        options,
+    )
+    .await
 }
 
 async fn run(
@@ -417,14 +435,27 @@ async fn run(
         if attempt > 0 {
             super::backoff(attempt).await;
         }
-        match attempt_once(app, customer_id, placer, idempotency_key, &request_hash, &origin, options).await? {
+        match attempt_once(
+            app,
+            customer_id,
+            placer,
+            idempotency_key,
+            &request_hash,
+            &origin,
+            options,
+        )
+        .await?
+        {
             Attempt::Done(placed) => return Ok(placed),
             Attempt::Retry(why) => {
                 tracing::debug!(attempt, why, "placement contended; retrying on fresh data");
             }
         }
     }
-    Err(AppError::Unavailable("too many competing orders; nothing was placed, try again".into()).into())
+    Err(
+        AppError::Unavailable("too many competing orders; nothing was placed, try again".into())
+            .into(),
+    )
 }
 
 pub(crate) enum Attempt {
@@ -493,7 +524,12 @@ async fn attempt_once(
     if let (Origin::Request(req), Some(h)) = (origin, &guessed) {
         let skus = skus_of(req.lines.as_deref().unwrap_or_default());
         let warehouse = req.warehouse_id.clone().or(h.default_warehouse_id.clone());
-        wanted.extend(line_keys(h.price_list_id.as_deref(), customer_id, warehouse.as_deref(), &skus));
+        wanted.extend(line_keys(
+            h.price_list_id.as_deref(),
+            customer_id,
+            warehouse.as_deref(),
+            &skus,
+        ));
     }
     let mut fetched = Fetched::new();
     fetch(store, wanted, &mut fetched).await?;
@@ -613,14 +649,21 @@ async fn attempt_once(
         .or(customer.warehouse_ids.first().cloned())
         .ok_or_else(|| AppError::invalid("warehouse_id", "is required"))?;
     if !customer.warehouse_ids.contains(&warehouse_id) {
-        return Err(AppError::invalid("warehouse_id", "is not one of this customer's warehouses").into());
+        return Err(
+            AppError::invalid("warehouse_id", "is not one of this customer's warehouses").into(),
+        );
     }
 
     // Whatever the first read could not guess.
     let skus = skus_of(&lines);
     fetch(
         store,
-        line_keys(customer.price_list_id.as_deref(), customer_id, Some(&warehouse_id), &skus),
+        line_keys(
+            customer.price_list_id.as_deref(),
+            customer_id,
+            Some(&warehouse_id),
+            &skus,
+        ),
         &mut fetched,
     )
     .await?;
@@ -645,15 +688,30 @@ async fn attempt_once(
     let snapshot = StockSnapshot::from_fetched(&warehouse_id, &raws);
 
     let order_lines = match &quote {
-        None => price_lines(&lines, field_prefix, &book, &snapshot, settings.stock_display)?,
+        None => price_lines(
+            &lines,
+            field_prefix,
+            &book,
+            &snapshot,
+            settings.stock_display,
+        )?,
         Some(quote) => quoted_lines(quote, &book, &snapshot, settings.stock_display)?,
     };
     let (subtotal, tax, total) = totals(&order_lines);
-    let currency = quote.as_ref().map(|q| q.currency.clone()).unwrap_or(currency);
+    let currency = quote
+        .as_ref()
+        .map(|q| q.currency.clone())
+        .unwrap_or(currency);
 
     let record = CreditRecord::from_item(get(&fetched, &customer_pk, keys::CREDIT_SK));
-    let guard = credit::check_credit(&customer, &record, settings.default_open_orders_cap, total, &currency)
-        .map_err(|r| r.into_error(&currency))?;
+    let guard = credit::check_credit(
+        &customer,
+        &record,
+        settings.default_open_orders_cap,
+        total,
+        &currency,
+    )
+    .map_err(|r| r.into_error(&currency))?;
 
     let now = now_rfc3339();
     let notify = match (&contact_email, &contact) {
@@ -711,10 +769,19 @@ async fn attempt_once(
         id: new_id(),
         customer_id: customer.id.clone(),
         at: now.clone(),
-        kind: if quote.is_some() { "quote_accepted" } else { "order_placed" }.into(),
+        kind: if quote.is_some() {
+            "quote_accepted"
+        } else {
+            "order_placed"
+        }
+        .into(),
         actor: placer.actor.id.clone(),
         actor_name: placer.actor.name.clone(),
-        impersonated_by: placer.actor.impersonated_by.as_ref().map(|s| s.name.clone()),
+        impersonated_by: placer
+            .actor
+            .impersonated_by
+            .as_ref()
+            .map(|s| s.name.clone()),
         detail: serde_json::json!({
             "order_id": order.id, "total": order.total, "currency": order.currency,
             "lines": order.lines.len(), "quote_id": order.quote_id,
@@ -748,7 +815,13 @@ async fn place_in_one_transaction(app: &App, plan: Plan) -> OrderResult<Attempt>
     let mut actions = vec![
         store.tx_put_new(&order.keys(), order)?,
         idem_put(store, &plan.idem_done())?,
-        credit::reserve_action(store, &order.customer_id, order.total, &order.currency, &plan.guard)?,
+        credit::reserve_action(
+            store,
+            &order.customer_id,
+            order.total,
+            &order.currency,
+            &plan.guard,
+        )?,
     ];
     actions.extend(plan.reserve_actions(store, &order.lines)?);
     for event in &events {
@@ -770,7 +843,9 @@ async fn place_in_one_transaction(app: &App, plan: Plan) -> OrderResult<Attempt>
         Err(err) if super::is_contention(&err) => Ok(Attempt::Retry(
             // Index 1 is the idempotency record: the next read replays the winner's answer.
             match &err {
-                StoreError::TransactionCanceled(r) if r.get(1).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed") => {
+                StoreError::TransactionCanceled(r)
+                    if r.get(1).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed") =>
+                {
                     "idempotency key taken"
                 }
                 _ => "stock, credit or a competing transaction",
@@ -881,7 +956,8 @@ pub(crate) fn price_lines(
                 sku: line.sku,
             }),
             Some(LineIssue::StockShort) => short.push(ShortLine {
-                available: (display == StockDisplay::Quantity).then(|| snapshot.available(&line.sku)),
+                available: (display == StockDisplay::Quantity)
+                    .then(|| snapshot.available(&line.sku)),
                 requested: line.quantity,
                 field: issue_field(prefix, index, LineIssue::StockShort),
                 sku: line.sku,
@@ -927,7 +1003,10 @@ fn quoted_lines(
         let (Some(unit_price), Some(subtotal), Some(tax), Some(total)) =
             (line.unit_price, line.subtotal, line.tax, line.total)
         else {
-            errors.push(FieldError::new(format!("lines[{i}].unit_price"), "has no quoted price"));
+            errors.push(FieldError::new(
+                format!("lines[{i}].unit_price"),
+                "has no quoted price",
+            ));
             continue;
         };
         let available = snapshot.available(&line.sku);
@@ -1003,7 +1082,12 @@ mod tests {
         };
         assert_eq!(
             fields(req.validate().unwrap_err()),
-            ["lines[1].quantity", "lines[2].quantity", "note", "warehouse_id"]
+            [
+                "lines[1].quantity",
+                "lines[2].quantity",
+                "note",
+                "warehouse_id"
+            ]
         );
         let empty = PlaceOrderRequest {
             lines: Some(vec![]),
@@ -1020,7 +1104,10 @@ mod tests {
             lines: Some(vec![line("A", 600_000), line("a", 600_000)]),
             ..Default::default()
         };
-        assert_eq!(fields(merged.validate().unwrap_err()), ["lines[0].quantity"]);
+        assert_eq!(
+            fields(merged.validate().unwrap_err()),
+            ["lines[0].quantity"]
+        );
         assert!(PlaceOrderRequest::default().validate().is_ok());
     }
 

@@ -88,7 +88,11 @@ pub async fn request_quote(
     let mut errors = Vec::new();
     validate_lines(&body.lines, &mut errors);
     note_error(&body.note, &mut errors);
-    if body.warehouse_id.as_ref().is_some_and(|w| w.trim().is_empty()) {
+    if body
+        .warehouse_id
+        .as_ref()
+        .is_some_and(|w| w.trim().is_empty())
+    {
         errors.push(FieldError::new("warehouse_id", "must not be empty"));
     }
     if !errors.is_empty() {
@@ -125,7 +129,9 @@ pub async fn request_quote(
             .map(|c| c.permissions.create_quotes && c.has_access())
             .unwrap_or(permissions.create_quotes);
         if !may {
-            return Err(AppError::Forbidden("this contact may not request quotes".into()));
+            return Err(AppError::Forbidden(
+                "this contact may not request quotes".into(),
+            ));
         }
     }
     require_buying_customer(&customer)?;
@@ -143,7 +149,12 @@ pub async fn request_quote(
     }
     fetch(
         store,
-        line_keys(customer.price_list_id.as_deref(), customer_id, Some(&warehouse_id), &skus_of(&body.lines)),
+        line_keys(
+            customer.price_list_id.as_deref(),
+            customer_id,
+            Some(&warehouse_id),
+            &skus_of(&body.lines),
+        ),
         &mut fetched,
     )
     .await?;
@@ -163,7 +174,11 @@ pub async fn request_quote(
     for line in &priced.lines {
         // Items without a price or stock can still be quoted; invisible or inactive ones not.
         if matches!(line.reason, Some(LineIssue::NotFound | LineIssue::Inactive)) {
-            let i = body.lines.iter().position(|r| r.sku == line.sku).unwrap_or(0);
+            let i = body
+                .lines
+                .iter()
+                .position(|r| r.sku == line.sku)
+                .unwrap_or(0);
             errors.push(FieldError::new(
                 format!("lines[{i}].sku"),
                 format!("{}: {}", line.sku, line.message.clone().unwrap_or_default()),
@@ -192,8 +207,15 @@ pub async fn request_quote(
     let notify = match (&contact_email, &contact) {
         (Some(email), c) => Recipient {
             email: email.clone(),
-            name: c.as_ref().map(|c| c.name.to_string()).unwrap_or(placer.actor.name.clone()),
-            language: Some(c.as_ref().and_then(|c| c.language).unwrap_or(customer.language)),
+            name: c
+                .as_ref()
+                .map(|c| c.name.to_string())
+                .unwrap_or(placer.actor.name.clone()),
+            language: Some(
+                c.as_ref()
+                    .and_then(|c| c.language)
+                    .unwrap_or(customer.language),
+            ),
         },
         _ => Recipient {
             email: customer.email.to_string(),
@@ -233,7 +255,11 @@ pub async fn request_quote(
         kind: "quote_requested".into(),
         actor: placer.actor.id.clone(),
         actor_name: placer.actor.name.clone(),
-        impersonated_by: placer.actor.impersonated_by.as_ref().map(|s| s.name.clone()),
+        impersonated_by: placer
+            .actor
+            .impersonated_by
+            .as_ref()
+            .map(|s| s.name.clone()),
         detail: serde_json::json!({"quote_id": quote.id, "lines": quote.lines.len()}),
     };
     store
@@ -316,11 +342,17 @@ pub async fn answer_quote(
     let mut priced = vec![false; quote.lines.len()];
     for (i, line) in answer.lines.iter().enumerate() {
         let Some(pos) = quote.lines.iter().position(|l| l.sku == line.sku) else {
-            errors.push(FieldError::new(format!("lines[{i}].sku"), "is not a line of this quote"));
+            errors.push(FieldError::new(
+                format!("lines[{i}].sku"),
+                "is not a line of this quote",
+            ));
             continue;
         };
         if priced[pos] {
-            errors.push(FieldError::new(format!("lines[{i}].sku"), "is priced twice"));
+            errors.push(FieldError::new(
+                format!("lines[{i}].sku"),
+                "is priced twice",
+            ));
             continue;
         }
         if line.unit_price.is_sign_negative() || line.unit_price.scale() > 4 {
@@ -358,7 +390,10 @@ pub async fn answer_quote(
     if quote.status != QuoteStatus::Requested {
         return Err(AppError::conflict(
             "invalid-transition",
-            format!("the quote is {}; only a requested quote can be answered", quote.status.as_str()),
+            format!(
+                "the quote is {}; only a requested quote can be answered",
+                quote.status.as_str()
+            ),
         ));
     }
     let subtotal: Decimal = answered.lines.iter().filter_map(|l| l.subtotal).sum();

@@ -116,11 +116,9 @@ fn attempt_of(message: &SqsMessage) -> u32 {
 
 async fn requeue_deferred(ctx: &SyncContext, event: &DomainEvent, deferrals: u32) -> Result<(), String> {
     let queue = ctx.queue_url().map_err(|e| e.to_string())?;
-    let delay = if ctx.settings.retry_base_seconds == 0 {
-        0
-    } else {
-        (5i32 << deferrals.min(6)).min(300)
-    };
+    // Short at first (the predecessor is usually just behind), growing to 5 minutes.
+    let base = ctx.settings.retry_base_seconds.min(30) as i32;
+    let delay = (base << deferrals.min(4)).min(300);
     let body = serde_json::to_string(&QueueMessage::OrderEvent {
         event: event.clone(),
         deferrals: deferrals + 1,

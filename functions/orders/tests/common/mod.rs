@@ -13,7 +13,9 @@ use shared::accounts::fixtures;
 use shared::auth::{Impersonator, Permissions, Principal, StaffRole};
 use shared::catalog::Sku;
 use shared::customers::profile::customer_keys;
-use shared::customers::{AccessState, Contact, CreditSetting, Customer, CustomerStatus, PaymentTerms};
+use shared::customers::{
+    AccessState, Contact, CreditSetting, Customer, CustomerStatus, PaymentTerms,
+};
 use shared::orders::credit::CreditRecord;
 use shared::staff::StaffUser;
 use shared::store::{self, keys, Keys};
@@ -65,14 +67,19 @@ impl World {
 
     pub async fn from_env(env: TestEnv) -> Self {
         let router = orders::router(env.app());
-        let admin = fixtures::put_staff(&env.app, "boss@seller.com", "Boss", StaffRole::Admin, None).await;
+        let admin =
+            fixtures::put_staff(&env.app, "boss@seller.com", "Boss", StaffRole::Admin, None).await;
         let admin_token = fixtures::staff_token(&env.app, &admin.id, "Boss", StaffRole::Admin);
         fixtures::put_price_list(&env.app, PL, "MXN").await;
         fixtures::put_warehouse(&env.app, WH).await;
         fixtures::put_warehouse(&env.app, "W2").await;
-        let mut settings = shared::settings::Settings::default();
-        settings.seller_notification_emails = vec![Email::parse("sales@seller.com").unwrap()];
-        shared::settings::save(&env.app.store, &settings).await.unwrap();
+        let settings = shared::settings::Settings {
+            seller_notification_emails: vec![Email::parse("sales@seller.com").unwrap()],
+            ..Default::default()
+        };
+        shared::settings::save(&env.app.store, &settings)
+            .await
+            .unwrap();
         Self {
             env,
             router,
@@ -92,7 +99,7 @@ impl World {
             spec.status,
             Name::parse(name).unwrap(),
             Name::parse("TAX123").unwrap(),
-            Email::parse(&format!("main@{}.mx", id)).unwrap(),
+            Email::parse(format!("main@{id}.mx")).unwrap(),
         );
         c.price_list_id = Some(PL.into());
         c.warehouse_ids = vec![WH.into(), "W2".into()];
@@ -112,8 +119,17 @@ impl World {
     }
 
     /// An active contact of the customer, and its session token.
-    pub async fn contact(&self, customer_id: &str, email: &str, permissions: Permissions) -> String {
-        let mut contact = Contact::new(customer_id, Email::parse(email).unwrap(), Name::parse("Ana Pérez").unwrap());
+    pub async fn contact(
+        &self,
+        customer_id: &str,
+        email: &str,
+        permissions: Permissions,
+    ) -> String {
+        let mut contact = Contact::new(
+            customer_id,
+            Email::parse(email).unwrap(),
+            Name::parse("Ana Pérez").unwrap(),
+        );
         contact.permissions = permissions;
         contact.access = AccessState::Active;
         contact.phone = Some(Phone::parse("+52 55 8765 4321").unwrap());
@@ -152,7 +168,8 @@ impl World {
             let item = json!({"sku": sku, "name": format!("Item {sku}"), "item_type": "tools",
                 "unit": "piece", "tax_rate": "0.16", "active": true, "updated_at": now});
             writes.push((Keys::new(keys::item_pk(sku), keys::ITEM_SK), item));
-            let p = json!({"price_list_id": PL, "sku": sku, "unit_price": price, "updated_at": now});
+            let p =
+                json!({"price_list_id": PL, "sku": sku, "unit_price": price, "updated_at": now});
             writes.push((Keys::new(keys::price_list_pk(PL), keys::price_sk(sku)), p));
             writes.push((
                 Keys::new(keys::warehouse_pk(WH), keys::stock_sk(sku)),
@@ -184,7 +201,12 @@ impl World {
                 .iter()
                 .map(|(k, v)| {
                     WriteRequest::builder()
-                        .put_request(PutRequest::builder().set_item(Some(store::item(k, v).unwrap())).build().unwrap())
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(store::item(k, v).unwrap()))
+                                .build()
+                                .unwrap(),
+                        )
                         .build()
                 })
                 .collect();
@@ -226,7 +248,11 @@ impl World {
     pub async fn reserved(&self, skus: &[String]) -> HashMap<String, i64> {
         let found = self
             .store()
-            .batch_get_items(skus.iter().map(|s| (keys::warehouse_pk(WH), keys::stock_sk(s))).collect())
+            .batch_get_items(
+                skus.iter()
+                    .map(|s| (keys::warehouse_pk(WH), keys::stock_sk(s)))
+                    .collect(),
+            )
             .await
             .unwrap();
         found
@@ -242,7 +268,13 @@ impl World {
         CreditRecord::load(self.store(), customer_id).await.unwrap()
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
         call(&self.router, method, path, Some(token), body).await
     }
 
@@ -282,8 +314,10 @@ impl World {
                         .send()
                         .await;
                 }
-                let body: Value = serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default();
-                events.push(serde_json::from_value(body["detail"].clone()).expect("a domain event"));
+                let body: Value =
+                    serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default();
+                events
+                    .push(serde_json::from_value(body["detail"].clone()).expect("a domain event"));
             }
         }
         events
@@ -299,7 +333,11 @@ pub fn skus(prefix: &str, n: usize) -> Vec<String> {
 }
 
 pub fn lines(skus: &[String], quantity: i64) -> Value {
-    Value::Array(skus.iter().map(|s| json!({"sku": s, "quantity": quantity})).collect())
+    Value::Array(
+        skus.iter()
+            .map(|s| json!({"sku": s, "quantity": quantity}))
+            .collect(),
+    )
 }
 
 pub fn sku(s: &str) -> Sku {

@@ -235,11 +235,7 @@ fn money(amount: &rust_decimal::Decimal, currency: &str) -> String {
 }
 
 fn link(ctx: &RenderContext, path: &str, id: &str) -> String {
-    format!(
-        "{}/{path}/{}",
-        ctx.public_base_url,
-        urlencoding::encode(id)
-    )
+    format!("{}/{path}/{}", ctx.public_base_url, urlencoding::encode(id))
 }
 
 impl Parts<'_> {
@@ -302,7 +298,10 @@ impl Parts<'_> {
         self.html.push(table);
         let shown = lines.len().min(EMAIL_MAX_LINES);
         if line_count > shown {
-            let more = fill(o.more_lines, &[("count", &(line_count - shown).to_string())]);
+            let more = fill(
+                o.more_lines,
+                &[("count", &(line_count - shown).to_string())],
+            );
             self.html.push(format!(
                 "<p style=\"margin:0 0 16px;color:#57606a\">{}</p>",
                 escape(&more)
@@ -338,7 +337,11 @@ pub fn order_placed(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedE
     p.lines(o, &data.lines, data.line_count, &data.currency);
     p.para(o.placed_deadline, &[("deadline", &deadline)]);
     p.action(&link(ctx, "admin/orders", &data.order_id), o.placed_button);
-    if let Some(phone) = data.contact_phone.as_deref().and_then(|p| Phone::parse(p).ok()) {
+    if let Some(phone) = data
+        .contact_phone
+        .as_deref()
+        .and_then(|p| Phone::parse(p).ok())
+    {
         let name = if data.placed_by.trim().is_empty() {
             customer.as_str()
         } else {
@@ -346,7 +349,11 @@ pub fn order_placed(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedE
         };
         let prefill = fill(
             o.placed_whatsapp_prefill,
-            &[("name", name), ("store", &ctx.store_name), ("order", &order)],
+            &[
+                ("name", name),
+                ("store", &ctx.store_name),
+                ("order", &order),
+            ],
         );
         if let Some(url) = html::whatsapp_link(phone.as_str(), &prefill) {
             let label = fill(o.placed_whatsapp, &[("name", name)]);
@@ -358,18 +365,27 @@ pub fn order_placed(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedE
             p.text.push(format!("{label}: {url}"));
         }
     }
-    let subject = fill(o.placed_subject, &[("order", &order), ("customer", &customer)]);
+    let subject = fill(
+        o.placed_subject,
+        &[("order", &order), ("customer", &customer)],
+    );
     let footer = fill(p.s.sent_by, &[("store", &ctx.store_name)]);
     Ok(p.finish(subject, (escape(&footer), footer)))
 }
 
-fn customer_parts<'a>(data_language: Option<Language>, ctx: &'a RenderContext) -> (Parts<'a>, &'static OrderStrings) {
+fn customer_parts<'a>(
+    data_language: Option<Language>,
+    ctx: &'a RenderContext,
+) -> (Parts<'a>, &'static OrderStrings) {
     let lang = data_language.unwrap_or(ctx.default_language);
     (Parts::new(lang, ctx), order_strings(lang))
 }
 
 /// `OrderConfirmationRequested`: the customer's confirmation.
-pub fn order_confirmation(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedEmail, String> {
+pub fn order_confirmation(
+    data: &OrderNotice,
+    ctx: &RenderContext,
+) -> Result<RenderedEmail, String> {
     let (mut p, o) = customer_parts(data.to.language, ctx);
     let order = reference(&data.order_id);
     let store = ctx.store_name.clone();
@@ -397,7 +413,9 @@ pub fn order_status(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedE
         OrderStatus::Fulfilled => (o.fulfilled_subject, o.fulfilled_intro),
         OrderStatus::Cancelled => (o.cancelled_subject, o.cancelled_intro),
         OrderStatus::Expired => (o.expired_subject, o.expired_intro),
-        OrderStatus::Placed => return Err("a placed order is confirmed, not a status change".into()),
+        OrderStatus::Placed => {
+            return Err("a placed order is confirmed, not a status change".into())
+        }
     };
     let order = reference(&data.order_id);
     let store = ctx.store_name.clone();
@@ -426,7 +444,12 @@ pub fn quote_answered(data: &QuoteNotice, ctx: &RenderContext) -> Result<Rendere
     p.para(o.quote_intro, &[("store", &store)]);
     p.lines(o, &data.lines, data.line_count, &data.currency);
     p.facts(&[(o.label_total, money(&data.total, &data.currency))]);
-    if let Some(note) = data.answer_note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(note) = data
+        .answer_note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         p.html.push(html::paragraphs(note));
         p.text.push(note.to_string());
     }
@@ -500,7 +523,8 @@ mod tests {
     #[test]
     fn the_seller_gets_the_order_with_a_whatsapp_link_to_the_contact() {
         for lang in LANGS {
-            let email = order_placed(&notice(OrderStatus::Placed, Language::En, 3), &ctx(lang)).unwrap();
+            let email =
+                order_placed(&notice(OrderStatus::Placed, Language::En, 3), &ctx(lang)).unwrap();
             assert_eq!(email.language, lang);
             let o = order_strings(lang);
             assert!(email.subject.contains("FFFF1234"), "{}", email.subject);
@@ -508,7 +532,9 @@ mod tests {
             assert!(email.html.contains("Ferretería &lt;Uno&gt;"));
             assert!(!email.html.contains("<Uno>"));
             assert!(email.html.contains("https://wa.me/525587654321?text="));
-            assert!(email.html.contains("https://shop.example.com/admin/orders/0190aaaabbbbccccddddeeeeffff1234"));
+            assert!(email.html.contains(
+                "https://shop.example.com/admin/orders/0190aaaabbbbccccddddeeeeffff1234"
+            ));
             assert!(email.html.contains("116.00 MXN"));
             assert!(email.html.contains("2026-01-03 10:00 UTC"));
             assert!(email.html.contains(&escape(o.placed_button)));
@@ -520,13 +546,23 @@ mod tests {
     fn the_customer_gets_a_confirmation_and_status_changes_in_its_language() {
         for lang in LANGS {
             let o = order_strings(lang);
-            let email = order_confirmation(&notice(OrderStatus::Placed, lang, 25), &ctx(Language::Es)).unwrap();
+            let email =
+                order_confirmation(&notice(OrderStatus::Placed, lang, 25), &ctx(Language::Es))
+                    .unwrap();
             assert_eq!(email.language, lang);
-            assert_eq!(email.subject, fill(o.confirm_subject, &[("order", "FFFF1234")]));
-            assert!(email.html.contains("https://shop.example.com/orders/0190aaaabbbbccccddddeeeeffff1234"));
+            assert_eq!(
+                email.subject,
+                fill(o.confirm_subject, &[("order", "FFFF1234")])
+            );
+            assert!(email
+                .html
+                .contains("https://shop.example.com/orders/0190aaaabbbbccccddddeeeeffff1234"));
             // 20 lines listed, 5 counted.
             assert!(email.text.contains(&fill(o.more_lines, &[("count", "5")])));
-            assert!(email.html.contains("wa.me/5215512345678"), "the seller's WhatsApp");
+            assert!(
+                email.html.contains("wa.me/5215512345678"),
+                "the seller's WhatsApp"
+            );
             for (status, subject) in [
                 (OrderStatus::Claimed, o.claimed_subject),
                 (OrderStatus::Fulfilled, o.fulfilled_subject),
@@ -561,18 +597,27 @@ mod tests {
         assert!(email.subject.contains("FFFF9999"));
         assert!(email.html.contains("2026-02-01 23:59 UTC"));
         assert!(email.html.contains("Best &lt;price&gt;"));
-        assert!(email.html.contains("https://shop.example.com/quotes/0190aaaabbbbccccddddeeeeffff9999"));
+        assert!(email
+            .html
+            .contains("https://shop.example.com/quotes/0190aaaabbbbccccddddeeeeffff9999"));
     }
 
     #[test]
     fn every_language_has_every_order_string() {
         for lang in LANGS {
             let o = order_strings(lang);
-            assert!(o.placed_subject.contains("{order}") && o.placed_subject.contains("{customer}"));
+            assert!(
+                o.placed_subject.contains("{order}") && o.placed_subject.contains("{customer}")
+            );
             assert!(o.confirm_deadline.contains("{deadline}"));
             assert!(o.quote_validity.contains("{date}"));
             assert!(o.more_lines.contains("{count}"));
-            for s in [o.claimed_subject, o.fulfilled_subject, o.cancelled_subject, o.expired_subject] {
+            for s in [
+                o.claimed_subject,
+                o.fulfilled_subject,
+                o.cancelled_subject,
+                o.expired_subject,
+            ] {
                 assert!(s.contains("{order}"), "{lang:?}");
             }
         }

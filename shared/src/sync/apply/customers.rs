@@ -3,17 +3,23 @@
 //! last record applied (the profile itself is replaced by staff edits, so it cannot keep it).
 //! The profile and the mapping change in one transaction.
 //!
-//! New customers start `inactive` (F4). Required fields replace the profile's; optional fields
+//! A record without a mapping (nor a `customer_id`) is linked to the one portal customer with
+//! the same tax id and no ERP key yet (customers approved from registration requests before
+//! the ERP knew them); otherwise a new customer is created. New customers start `inactive` (F4). Required fields replace the profile's; optional fields
 //! replace it only when the record has them. Everything else (tags, agent, catalog access,
 //! shipping method, addresses, status) stays the portal's.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 
 use super::{for_each_row, rounds, ApplyReport, RowError};
 use crate::customers::profile::{create_actions, replace_actions};
 use crate::customers::{CreditSetting, Customer, CustomerStatus};
-use crate::store::{self, keys, Keys, Store, StoreError};
+use crate::store::{self, keys, Keys, QuerySpec, Store, StoreError};
 use crate::sync::records::CustomerRecord;
 use crate::sync::version::is_newer;
 use crate::types::{new_id, now_rfc3339};
@@ -112,7 +118,38 @@ fn is_condition_failure(err: &StoreError) -> bool {
     }
 }
 
-async fn apply_one(store: Store, index: usize, record: CustomerRecord) -> Result<Outcome, StoreError> {
+/// Tax ids compared without case, spaces or punctuation (`FAC-010101 ab1` = `FAC010101AB1`).
+pub fn tax_key(tax_id: &str) -> String {
+    tax_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Portal customers without an ERP key, by tax id (loaded once per batch, when needed).
+type Unlinked = Arc<OnceCell<HashMap<String, Vec<String>>>>;
+
+async fn unlinked_by_tax_id(store: &Store, cache: &Unlinked, tax_id: &str) -> Result<Option<String>, StoreError> {
+    let index = cache
+        .get_or_try_init(|| async {
+            let all: Vec<Customer> = store
+                .query_all(QuerySpec::index(keys::GSI1, keys::CUSTOMERS_INDEX_PK))
+                .await?;
+            let mut index: HashMap<String, Vec<String>> = HashMap::new();
+            for c in all.into_iter().filter(|c| c.erp_key.is_none()) {
+                index.entry(tax_key(c.tax_id.as_str())).or_default().push(c.id);
+            }
+            Ok::<_, StoreError>(index)
+        })
+        .await?;
+    Ok(match index.get(&tax_key(tax_id)).map(Vec::as_slice) {
+        Some([only]) => Some(only.clone()),
+        _ => None,
+    })
+}
+
+async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: CustomerRecord) -> Result<Outcome, StoreError> {
     for round in rounds() {
         if round > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(20 << round)).await;
@@ -130,22 +167,28 @@ async fn apply_one(store: Store, index: usize, record: CustomerRecord) -> Result
                 )));
             }
         }
-        let target = previous
+        let mut target = previous
             .as_ref()
             .map(|m| m.customer_id.clone())
             .or_else(|| record.customer_id.clone());
+        let by_tax_id = target.is_none();
+        if by_tax_id {
+            target = unlinked_by_tax_id(&store, &unlinked, record.tax_id.as_str()).await?;
+        }
         let now = now_rfc3339();
-        let existing = match &target {
+        let mut existing = match &target {
             Some(id) => crate::customers::profile::get(&store, id).await?,
             None => None,
         };
+        let linked_elsewhere = |c: &Customer| c.erp_key.as_ref().is_some_and(|k| *k != record.erp_key);
+        if by_tax_id && existing.as_ref().is_some_and(linked_elsewhere) {
+            // Linked to another ERP customer meanwhile (two ERP accounts, one tax id): new one.
+            existing = None;
+            target = None;
+        }
         let (customer_id, mut actions) = match existing {
             Some(before) => {
-                if before
-                    .erp_key
-                    .as_ref()
-                    .is_some_and(|k| *k != record.erp_key)
-                {
+                if linked_elsewhere(&before) {
                     return Ok(Outcome::Rejected(RowError::new(
                         index,
                         "customer_id",
@@ -203,7 +246,8 @@ async fn apply_one(store: Store, index: usize, record: CustomerRecord) -> Result
 
 pub async fn apply_customers(store: &Store, rows: Vec<(usize, CustomerRecord)>) -> Result<ApplyReport, StoreError> {
     let store = store.clone();
-    let outcomes = for_each_row(rows, move |(index, record)| apply_one(store.clone(), index, record)).await?;
+    let unlinked = Unlinked::default();
+    let outcomes = for_each_row(rows, move |(index, record)| apply_one(store.clone(), Arc::clone(&unlinked), index, record)).await?;
     let mut report = ApplyReport::default();
     for outcome in outcomes {
         match outcome {

@@ -24,10 +24,14 @@ fn price_list_keys(list: &PriceList) -> Keys {
 
 /// The lists the records name, created where missing. Answers each list's currency.
 async fn ensure_lists(store: &Store, rows: &[(usize, PriceRecord)]) -> Result<HashMap<String, PriceList>, StoreError> {
-    let wanted: BTreeMap<&str, &PriceRecord> = rows
-        .iter()
-        .map(|(_, r)| (r.price.price_list_id.as_str(), r))
-        .collect();
+    // Per list, the first record that names it (else the first record).
+    let mut wanted: BTreeMap<&str, &PriceRecord> = BTreeMap::new();
+    for (_, record) in rows {
+        let entry = wanted.entry(record.price.price_list_id.as_str()).or_insert(record);
+        if entry.list_name.is_none() && record.list_name.is_some() {
+            *entry = record;
+        }
+    }
     let keys = wanted
         .keys()
         .map(|id| (keys::price_list_pk(id), keys::META_SK.to_string()))
