@@ -65,11 +65,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        // serde_json reports some type mismatches (a number where an enum is expected) as
-        // syntax errors: only a body that is not JSON at all is malformed.
-        let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
-        if !matches!(inner.classify(), serde_json::error::Category::Data) && !is_json {
-            return AppError::MalformedBody(inner.to_string());
+        // Decide on the whole body, not on the first error: serde_json reports some type
+        // mismatches (a number where an enum is expected) as syntax errors, and a field error
+        // (unknown field) can come before a syntax error later in the body.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            return AppError::MalformedBody(syntax.to_string());
         }
         let message = strip_position(&inner.to_string());
         // serde says "missing field `x`" at the parent's path: name the field itself.
@@ -195,5 +195,13 @@ mod tests {
             language: crate::types::Language,
         }
         assert_eq!(field_of(parse_json::<WithEnum>(br#"{"language": 5}"#).unwrap_err()), "language");
+
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            name: String,
+        }
+        assert_eq!(field_of(parse_json::<Strict>(br#"{"other": 1, "name": "#).unwrap_err()), "body");
     }
 }

@@ -2,7 +2,7 @@
 //! function's router called in-process, each request handed to the function that documents the
 //! route (as API Gateway routes it), and fixtures created through the admin API itself.
 //!
-//! The journey test runs the real dev server (infra/dev-server) over HTTP instead.
+//! The journey test serves the whole API over real HTTP instead ([`stack`]).
 
 use std::collections::BTreeMap;
 
@@ -83,9 +83,53 @@ pub fn template_score(template: &str, path: &str) -> Option<usize> {
     Some(literal)
 }
 
+/// The function serving `method path`, as API Gateway routes it: the documented route whose
+/// template matches best; for a path documented only with other methods, its function (which
+/// answers 405).
+pub fn function_of(ops: &[Operation], method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    let best = |same_method: bool| {
+        ops.iter()
+            .filter(|o| !same_method || o.method.eq_ignore_ascii_case(method))
+            .filter_map(|o| template_score(&o.path, path).map(|s| (s, o.function)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, f)| f)
+    };
+    best(true).or_else(|| best(false))
+}
+
+/// Every HTTP function's router, by function name. `sync`: the erp-sync function's state (by
+/// default from the environment, as in Lambda).
+pub fn function_routers(
+    app: &shared::AppState,
+    sync: Option<&erp_sync::SyncState>,
+) -> BTreeMap<&'static str, axum::Router> {
+    let app = || std::sync::Arc::clone(app);
+    api_docs::function_docs()
+        .into_iter()
+        .map(|(function, _)| {
+            let router = match function {
+                "accounts" => accounts::router(app()),
+                "catalog" => catalog::router(app()),
+                "pricing" => pricing::router(app()),
+                "orders" => orders::router(app()),
+                "erp-sync" => match sync {
+                    Some(sync) => erp_sync::router_with(sync.clone()),
+                    None => erp_sync::router(app()),
+                },
+                "api-docs" => api_docs::router(app()),
+                other => panic!("add the router of function `{other}` to tests/src/lib.rs"),
+            };
+            (function, router)
+        })
+        .collect()
+}
+
 /// The world of a test: the stack, the routers, an admin and the sample data.
 pub struct World {
     pub env: TestEnv,
+    /// The erp-sync function's state (its worker applies inbound batches).
+    pub sync: erp_sync::SyncState,
     routers: BTreeMap<&'static str, axum::Router>,
     ops: Vec<Operation>,
     pub admin: StaffUser,
@@ -106,19 +150,7 @@ impl World {
         };
         let sqs = aws_sdk_sqs::Client::new(&env.sdk);
         let sync = erp_sync::ErpSync::new(env.app(), Some(sqs), settings);
-        let mut routers = BTreeMap::new();
-        for (function, _) in api_docs::function_docs() {
-            let router = match function {
-                "accounts" => accounts::router(env.app()),
-                "catalog" => catalog::router(env.app()),
-                "pricing" => pricing::router(env.app()),
-                "orders" => orders::router(env.app()),
-                "erp-sync" => erp_sync::router_with(sync.clone()),
-                "api-docs" => api_docs::router(env.app()),
-                other => panic!("add the router of function `{other}` to tests/src/lib.rs"),
-            };
-            routers.insert(function, router);
-        }
+        let routers = function_routers(&env.app, Some(&sync));
         let (admin, admin_token) = fixtures::staff_session(
             &env.app,
             "boss@seller.example",
@@ -128,6 +160,7 @@ impl World {
         .await;
         let world = Self {
             env,
+            sync,
             routers,
             ops: operations().0,
             admin,
@@ -138,15 +171,9 @@ impl World {
         world
     }
 
-    /// The function serving `method path` (the documented route whose template matches best).
+    /// The function serving `method path`.
     pub fn function_of(&self, method: &str, path: &str) -> &'static str {
-        let path = path.split('?').next().unwrap_or(path);
-        self.ops
-            .iter()
-            .filter(|o| o.method.eq_ignore_ascii_case(method))
-            .filter_map(|o| template_score(&o.path, path).map(|s| (s, o.function)))
-            .max_by_key(|(s, _)| *s)
-            .map(|(_, f)| f)
+        function_of(&self.ops, method, path)
             .unwrap_or_else(|| panic!("no function documents {method} {path}"))
     }
 
@@ -178,9 +205,7 @@ impl World {
     /// An admin call that must succeed (2xx); returns the JSON answer.
     pub async fn admin(&self, method: &str, path: &str, body: Value) -> Value {
         let body = (!body.is_null()).then_some(body);
-        let res = self
-            .call(method, path, Some(&self.admin_token), body)
-            .await;
+        let res = self.call(method, path, Some(&self.admin_token), body).await;
         assert!(
             res.status.is_success(),
             "{method} {path} -> {}: {}",
@@ -293,6 +318,56 @@ impl World {
         fixtures::staff_session(&self.env.app, email, name, role).await
     }
 
+    /// A call of the ERP, with its API key.
+    pub async fn erp(&self, method: &str, path: &str, body: Value) -> TestResponse {
+        self.call_raw(
+            method,
+            path,
+            None,
+            Some(body.to_string().into_bytes()),
+            &[("x-api-key", ERP_KEY)],
+        )
+        .await
+    }
+
+    /// Hands what waits on the erp-sync queue to its worker, as Lambda's event source mapping
+    /// does, until the queue is empty (or `rounds` receives found nothing left to do).
+    pub async fn run_erp_worker(&self, rounds: usize) {
+        let sqs = aws_sdk_sqs::Client::new(&self.env.sdk);
+        let url = &self.env.queues.erp_sync_queue_url;
+        for _ in 0..rounds {
+            let messages = sqs
+                .receive_message()
+                .queue_url(url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .expect("receive")
+                .messages
+                .unwrap_or_default();
+            if messages.is_empty() {
+                return;
+            }
+            let response = erp_sync::handle(&self.sync, sqs_event(&messages)).await;
+            let failed: Vec<String> = response
+                .batch_item_failures
+                .into_iter()
+                .map(|f| f.item_identifier)
+                .collect();
+            for m in messages {
+                if m.message_id.as_ref().is_some_and(|id| !failed.contains(id)) {
+                    sqs.delete_message()
+                        .queue_url(url)
+                        .set_receipt_handle(m.receipt_handle)
+                        .send()
+                        .await
+                        .expect("delete");
+                }
+            }
+        }
+    }
+
     /// `POST /v1/orders` with an idempotency key, as a contact.
     pub async fn place_order(&self, token: &str, key: &str, lines: Value) -> TestResponse {
         self.call_raw(
@@ -361,6 +436,26 @@ impl World {
     }
 }
 
+/// The event Lambda builds for a batch of SQS messages.
+pub fn sqs_event(
+    messages: &[aws_sdk_sqs::types::Message],
+) -> aws_lambda_events::event::sqs::SqsEvent {
+    use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+    let mut event = SqsEvent::default();
+    event.records = messages
+        .iter()
+        .map(|m| {
+            let mut record = SqsMessage::default();
+            record.message_id = m.message_id.clone();
+            record.receipt_handle = m.receipt_handle.clone();
+            record.body = m.body.clone();
+            record.event_source = Some("aws:sqs".into());
+            record
+        })
+        .collect();
+    event
+}
+
 /// What differs between two table snapshots, for assertion messages.
 pub fn snapshot_diff(
     before: &BTreeMap<(String, String), String>,
@@ -385,7 +480,11 @@ pub fn snapshot_diff(
 pub fn problem(res: &TestResponse, status: StatusCode, what: &str) -> Result<Vec<String>, String> {
     let shown = || String::from_utf8_lossy(&res.bytes[..res.bytes.len().min(400)]).into_owned();
     if res.status != status {
-        return Err(format!("{what}: expected {status}, got {} {}", res.status, shown()));
+        return Err(format!(
+            "{what}: expected {status}, got {} {}",
+            res.status,
+            shown()
+        ));
     }
     let is_problem = res
         .content_type
@@ -409,4 +508,124 @@ pub fn problem(res: &TestResponse, status: StatusCode, what: &str) -> Result<Vec
 /// Asserts an `application/problem+json` answer with `status`; returns the fields it names.
 pub fn problem_fields(res: &TestResponse, status: StatusCode, what: &str) -> Vec<String> {
     problem(res, status, what).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The whole API served over real HTTP on an ephemeral port, with the email queue handed to the
+/// notifications consumer and the outbox swept, as the local dev server does.
+pub mod stack {
+    use std::sync::Arc;
+
+    use axum::response::IntoResponse;
+    use std::time::Duration;
+
+    use shared::testing::TestEnv;
+
+    pub struct RunningStack {
+        pub env: TestEnv,
+        /// `http://127.0.0.1:<port>`.
+        pub base_url: String,
+        tasks: tokio::task::JoinSet<()>,
+    }
+
+    impl Drop for RunningStack {
+        fn drop(&mut self) {
+            self.tasks.abort_all();
+        }
+    }
+
+    // TODO(e2e): the dev server (infra/dev-server) has its own router and queue poller; once it
+    // is a library, use its items here instead of these copies.
+    /// Every function behind one router, each request handed to the function that documents its
+    /// route, as API Gateway does. (Merging the routers is not possible: several functions serve
+    /// `/v1/health`, as each Lambda has its own.)
+    pub fn gateway(app: &shared::AppState) -> axum::Router {
+        use tower::ServiceExt;
+        let routers = super::function_routers(app, None);
+        let table = Arc::new((routers, super::operations().0));
+        axum::Router::new().fallback(move |req: axum::extract::Request| {
+            let table = Arc::clone(&table);
+            async move {
+                let (routers, ops) = &*table;
+                match super::function_of(ops, req.method().as_str(), req.uri().path()) {
+                    Some(function) => routers[function]
+                        .clone()
+                        .oneshot(req)
+                        .await
+                        .unwrap_or_else(|never| match never {}),
+                    None => axum::http::StatusCode::NOT_FOUND.into_response(),
+                }
+            }
+        })
+    }
+
+    async fn poll_email_queue(app: shared::AppState, sqs: aws_sdk_sqs::Client, url: String) {
+        loop {
+            let messages = match sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+            {
+                Ok(out) => out.messages.unwrap_or_default(),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            };
+            if messages.is_empty() {
+                continue;
+            }
+            let response = notifications::handle(&app, super::sqs_event(&messages)).await;
+            let failed: Vec<String> = response
+                .batch_item_failures
+                .into_iter()
+                .map(|f| f.item_identifier)
+                .collect();
+            for m in messages {
+                if m.message_id.as_ref().is_some_and(|id| !failed.contains(id)) {
+                    let _ = sqs
+                        .delete_message()
+                        .queue_url(&url)
+                        .set_receipt_handle(m.receipt_handle)
+                        .send()
+                        .await;
+                }
+            }
+        }
+    }
+
+    async fn sweep_outbox(app: shared::AppState) {
+        loop {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let _ = notifications::sweep(&app).await;
+        }
+    }
+
+    /// A fresh stack (table, bus, queues) served on 127.0.0.1:0.
+    pub async fn start() -> RunningStack {
+        let env = TestEnv::new().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let mut tasks = tokio::task::JoinSet::new();
+        let router = gateway(&env.app);
+        tasks.spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        let sqs = aws_sdk_sqs::Client::new(&env.sdk);
+        tasks.spawn(poll_email_queue(
+            env.app(),
+            sqs,
+            env.queues.email_queue_url.clone(),
+        ));
+        tasks.spawn(sweep_outbox(env.app()));
+        RunningStack {
+            env,
+            base_url,
+            tasks,
+        }
+    }
 }

@@ -133,8 +133,8 @@ impl Fixtures {
         let mut dummies = Vec::new();
         let segments: Vec<String> = template
             .split('/')
-            .map(|segment| {
-                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     Some(param) => {
                         let found = self
                             .ids
@@ -152,8 +152,8 @@ impl Fixtures {
                         resource = segment;
                         segment.to_string()
                     }
-                }
-            })
+                },
+            )
             .collect();
         // `resource` borrows `template`: collect first, then join.
         (segments.join("/"), dummies)
@@ -183,7 +183,11 @@ async fn fixtures(w: &World) -> Fixtures {
         )
         .await;
     let order = w
-        .place_order(&contact_token, "fixture-order", json!([{"sku": "BOLT-1", "quantity": 2}]))
+        .place_order(
+            &contact_token,
+            "fixture-order",
+            json!([{"sku": "BOLT-1", "quantity": 2}]),
+        )
         .await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.json);
     let quote = w
@@ -231,7 +235,10 @@ struct Target<'a> {
 impl Target<'_> {
     async fn send(&self, body: Vec<u8>, content_type: &str) -> shared::testing::TestResponse {
         let key = shared::types::new_id();
-        let mut headers = vec![("content-type", content_type), ("idempotency-key", key.as_str())];
+        let mut headers = vec![
+            ("content-type", content_type),
+            ("idempotency-key", key.as_str()),
+        ];
         if self.caller == Caller::Erp {
             headers.push(("x-api-key", ERP_KEY));
         }
@@ -270,7 +277,10 @@ async fn every_json_write_route_refuses_bad_input_naming_the_field_and_writes_no
         };
         write_routes += 1;
         if !matches!(op.method.as_str(), "POST" | "PUT" | "PATCH") {
-            uncovered.push(format!("{} {} (a JSON body on {})", op.method, op.path, op.method));
+            uncovered.push(format!(
+                "{} {} (a JSON body on {})",
+                op.method, op.path, op.method
+            ));
             continue;
         }
         let caller = caller_of(op);
@@ -315,7 +325,10 @@ async fn every_json_write_route_refuses_bad_input_naming_the_field_and_writes_no
         ));
     }
 
-    println!("bad input: {} JSON write routes covered, {checks} checks:", covered.len());
+    println!(
+        "bad input: {} JSON write routes covered, {checks} checks:",
+        covered.len()
+    );
     for line in &covered {
         println!("  {line}");
     }
@@ -327,7 +340,10 @@ async fn every_json_write_route_refuses_bad_input_naming_the_field_and_writes_no
         failures.len(),
         failures.join("\n")
     );
-    assert!(uncovered.is_empty(), "write routes not covered: {uncovered:#?}");
+    assert!(
+        uncovered.is_empty(),
+        "write routes not covered: {uncovered:#?}"
+    );
     assert_eq!(covered.len(), write_routes);
     assert!(covered.len() >= 30, "only {} routes found", covered.len());
     // Every route whose body is not JSON has an explicit test in this file.
@@ -342,8 +358,14 @@ async fn every_json_write_route_refuses_bad_input_naming_the_field_and_writes_no
     );
 
     // Nothing was queued either: no email, no ERP batch.
-    assert_eq!(w.queue_depth(&w.env.queues.email_queue_url).await, email_queue_before);
-    assert_eq!(w.queue_depth(&w.env.queues.erp_sync_queue_url).await, erp_queue_before);
+    assert_eq!(
+        w.queue_depth(&w.env.queues.email_queue_url).await,
+        email_queue_before
+    );
+    assert_eq!(
+        w.queue_depth(&w.env.queues.erp_sync_queue_url).await,
+        erp_queue_before
+    );
 }
 
 /// Every bad-input check of one route. Returns the checks made and the failures (all of them,
@@ -362,7 +384,10 @@ async fn check_route(
         r.map_err(|e| fails.push(e)).ok()
     };
 
-    let properties = schema["properties"].as_object().cloned().unwrap_or_default();
+    let properties = schema["properties"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let required: Vec<String> = schema["required"]
         .as_array()
         .into_iter()
@@ -402,10 +427,16 @@ async fn check_route(
 
     // Another content type: 415 (routes whose body is optional read it as JSON whatever its
     // type, so for them a 400 naming `body` is right too).
-    let res = t.send(b"a=b".to_vec(), "application/x-www-form-urlencoded").await;
+    let res = t
+        .send(b"a=b".to_vec(), "application/x-www-form-urlencoded")
+        .await;
     if res.status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
         expect(problem(&res, res.status, &what("content type")));
-    } else if let Some(fields) = expect(problem(&res, StatusCode::BAD_REQUEST, &what("content type"))) {
+    } else if let Some(fields) = expect(problem(
+        &res,
+        StatusCode::BAD_REQUEST,
+        &what("content type"),
+    )) {
         let ok = fields == ["body"];
         expect(names("content type", fields, ok));
     }
@@ -438,7 +469,11 @@ async fn check_route(
         };
         let res = t.send_json(&json!({ name.as_str(): wrong })).await;
         let check = format!("{name}: {wrong}");
-        if let Some(fields) = expect(problem(&res, StatusCode::UNPROCESSABLE_ENTITY, &what(&check))) {
+        if let Some(fields) = expect(problem(
+            &res,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &what(&check),
+        )) {
             let ok = fields
                 .iter()
                 .any(|f| f == name || f.starts_with(&format!("{name}.")));
@@ -453,7 +488,11 @@ async fn check_route(
         {
             let res = t.send_json(&json!({ name.as_str(): [{}] })).await;
             let check = format!("{name}: [{{}}]");
-            if let Some(fields) = expect(problem(&res, StatusCode::UNPROCESSABLE_ENTITY, &what(&check))) {
+            if let Some(fields) = expect(problem(
+                &res,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &what(&check),
+            )) {
                 let prefix = format!("{name}[0]");
                 let ok = fields.iter().any(|f| f.starts_with(&prefix));
                 expect(names(&check, fields, ok));
@@ -475,13 +514,20 @@ async fn check_route(
         } else if json_type(prop) == Some("array")
             && definite(&prop["items"], schemas).is_some_and(is_email)
         {
-            (json!({ name.as_str(): ["not-an-email"] }), format!("{name}[0]"))
+            (
+                json!({ name.as_str(): ["not-an-email"] }),
+                format!("{name}[0]"),
+            )
         } else {
             continue;
         };
         let check = format!("{name}: not-an-email");
         let res = t.send_json(&body).await;
-        if let Some(fields) = expect(problem(&res, StatusCode::UNPROCESSABLE_ENTITY, &what(&check))) {
+        if let Some(fields) = expect(problem(
+            &res,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &what(&check),
+        )) {
             let ok = fields.contains(&field);
             expect(names(&check, fields, ok));
         }
@@ -499,7 +545,11 @@ async fn check_route(
         body
     };
     let res = t.send(padded(limit + 1), "application/json").await;
-    expect(problem(&res, StatusCode::PAYLOAD_TOO_LARGE, &what(&format!("{} bytes", limit + 1))));
+    expect(problem(
+        &res,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &what(&format!("{} bytes", limit + 1)),
+    ));
     let res = t.send(padded(limit), "application/json").await;
     let check = what(&format!("{limit} bytes"));
     if res.status.is_client_error() && res.status != StatusCode::PAYLOAD_TOO_LARGE {
@@ -513,7 +563,12 @@ async fn check_route(
 
 // The import: CSV and JSON files ------------------------------------------------------------------
 
-async fn import(w: &World, query: &str, body: &[u8], content_type: &str) -> shared::testing::TestResponse {
+async fn import(
+    w: &World,
+    query: &str,
+    body: &[u8],
+    content_type: &str,
+) -> shared::testing::TestResponse {
     w.call_raw(
         "POST",
         &format!("/v1/admin/items/import?{query}"),
@@ -589,7 +644,10 @@ async fn a_bad_row_in_an_import_file_is_reported_with_row_and_field_and_nothing_
             errors.contains(&(*row, field.to_string())),
             "{what}: expected row {row} {field}, got {errors:?}"
         );
-        assert!(res.json["detail"].as_str().unwrap_or_default().contains("nothing"));
+        assert!(res.json["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nothing"));
         let diff = snapshot_diff(&before, &w.snapshot().await);
         assert!(diff.is_empty(), "{what} wrote: {diff:#?}");
     }
@@ -597,10 +655,19 @@ async fn a_bad_row_in_an_import_file_is_reported_with_row_and_field_and_nothing_
     // A CSV row with the wrong number of columns, a header without a required column and an
     // empty file are refused as a whole.
     for (file, what) in [
-        ("sku,name,item_type,unit,tax_rate\nNEW-1,Drill,tools\n", "short row"),
-        ("sku,name,unit,tax_rate\nNEW-1,Drill,piece,0.16\n", "missing column"),
+        (
+            "sku,name,item_type,unit,tax_rate\nNEW-1,Drill,tools\n",
+            "short row",
+        ),
+        (
+            "sku,name,unit,tax_rate\nNEW-1,Drill,piece,0.16\n",
+            "missing column",
+        ),
         ("", "empty file"),
-        ("sku,name,item_type,unit,tax_rate\n\"NEW-1,Drill,tools,piece,0.16\n", "unclosed quote"),
+        (
+            "sku,name,item_type,unit,tax_rate\n\"NEW-1,Drill,tools,piece,0.16\n",
+            "unclosed quote",
+        ),
     ] {
         let res = import(&w, "kind=items", file.as_bytes(), "text/csv").await;
         assert!(
@@ -620,21 +687,42 @@ async fn a_bad_row_in_an_import_file_is_reported_with_row_and_field_and_nothing_
         {"sku": "NEW-1", "name": "Drill", "item_type": "tools", "unit": "piece", "tax_rate": "0.16"},
         {"sku": "NEW-2", "name": "Saw", "item_type": "tools", "unit": "piece", "tax_rate": "lots"},
     ]);
-    let res = import(&w, "kind=items&format=json", file.to_string().as_bytes(), "application/json").await;
+    let res = import(
+        &w,
+        "kind=items&format=json",
+        file.to_string().as_bytes(),
+        "application/json",
+    )
+    .await;
     let errors = row_errors(&res, "json import");
-    assert!(errors.iter().any(|(row, f)| *row == 2 && f == "tax_rate"), "{errors:?}");
+    assert!(
+        errors.iter().any(|(row, f)| *row == 2 && f == "tax_rate"),
+        "{errors:?}"
+    );
     let diff = snapshot_diff(&before, &w.snapshot().await);
     assert!(diff.is_empty(), "json import wrote: {diff:#?}");
     // Malformed JSON file.
-    let res = import(&w, "kind=items&format=json", b"[{\"sku\": ", "application/json").await;
+    let res = import(
+        &w,
+        "kind=items&format=json",
+        b"[{\"sku\": ",
+        "application/json",
+    )
+    .await;
     assert!(res.status.is_client_error(), "{}", res.json);
     problem_fields(&res, res.status, "malformed json import");
 
     // Bad parameters and an oversized file.
     let res = import(&w, "kind=gadgets", b"sku\n", "text/csv").await;
-    assert!(problem_fields(&res, StatusCode::UNPROCESSABLE_ENTITY, "kind").contains(&"kind".to_string()));
+    assert!(
+        problem_fields(&res, StatusCode::UNPROCESSABLE_ENTITY, "kind")
+            .contains(&"kind".to_string())
+    );
     let res = import(&w, "", b"sku\n", "text/csv").await;
-    assert!(problem_fields(&res, StatusCode::UNPROCESSABLE_ENTITY, "no kind").contains(&"kind".to_string()));
+    assert!(
+        problem_fields(&res, StatusCode::UNPROCESSABLE_ENTITY, "no kind")
+            .contains(&"kind".to_string())
+    );
     let limit = shared::catalog::files::MAX_FILE_BYTES;
     let mut big = b"sku,name,item_type,unit,tax_rate\n".to_vec();
     big.resize(limit + 1, b'x');
@@ -656,7 +744,9 @@ async fn a_bad_row_in_an_import_file_is_reported_with_row_and_field_and_nothing_
         )
         .await;
     problem_fields(&res, StatusCode::FORBIDDEN, "contact import");
-    let (_, agent) = w.staff("agent@seller.example", "Al Agent", StaffRole::Agent).await;
+    let (_, agent) = w
+        .staff("agent@seller.example", "Al Agent", StaffRole::Agent)
+        .await;
     let res = w
         .call_raw(
             "POST",

@@ -16,6 +16,9 @@ const EXPECTED_STATUS: &[(&str, u16)] = &[
     ("accounts/health.json", 200),
     ("accounts/account-request.json", 202),
     ("api-docs/openapi.json-get.json", 200),
+    ("erp-sync/erp-items-post.json", 202),
+    ("erp-sync/erp-batch-get.json", 404),
+    ("erp-sync/statement-get-anonymous.json", 401),
 ];
 
 fn events_dir() -> PathBuf {
@@ -136,10 +139,62 @@ async fn handle_sample(
         "notifications" => {
             Err("notifications samples are sqs-*.json or schedule-outbox-sweep*.json".into())
         }
+        "erp-sync" => erp_sync_sample(env, &name, file, text).await,
         other => Err(format!(
             "unknown function folder `{other}`: wire its samples into tests/tests/sample_events.rs"
         )),
     }
+}
+
+/// erp-sync samples: HTTP requests (the ERP's key is `sample-erp-api-key`), `erp-sync` queue
+/// batches (order events go to the reference ERP simulator, started in-process; inbound chunks
+/// are applied) and the sync schedule.
+async fn erp_sync_sample(env: &TestEnv, name: &str, file: &str, text: &str) -> Result<(), String> {
+    let simulator = erp_simulator::Simulator::new(None);
+    let server = simulator
+        .start("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("simulator: {e}"))?;
+    let settings = shared::sync::SyncSettings {
+        queue_url: Some(env.queues.erp_sync_queue_url.clone()),
+        dlq_url: Some(env.queues.erp_sync_dlq_url.clone()),
+        inbound_api_key: Some("sample-erp-api-key".into()),
+        erp_base_url: Some(server.url()),
+        erp_api_key_out: None,
+        retry_base_seconds: 0,
+        seller: None,
+    };
+    let sqs = aws_sdk_sqs::Client::new(&env.sdk);
+    let sync = erp_sync::ErpSync::new(env.app(), Some(sqs), settings);
+    let result = if file.starts_with("sqs-") {
+        match serde_json::from_str::<SqsEvent>(text) {
+            Err(e) => Err(format!("not an SQS event: {e}")),
+            Ok(event) => {
+                let orders = event
+                    .records
+                    .iter()
+                    .filter(|r| r.body.as_deref().is_some_and(|b| b.contains("detail-type")))
+                    .count();
+                let response = erp_sync::handle(&sync, event).await;
+                if !response.batch_item_failures.is_empty() {
+                    Err(format!("batch item failures: {:?}", response.batch_item_failures))
+                } else if simulator.received().len() != orders {
+                    Err(format!("the ERP received {} of {orders} order events", simulator.received().len()))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    } else if file.starts_with("schedule-") {
+        match schedule_event(text) {
+            Ok(_) => erp_sync::scheduled_run(&sync).await.map(|_| ()),
+            Err(e) => Err(e),
+        }
+    } else {
+        http_sample(erp_sync::router_with(sync.clone()), name, text).await
+    };
+    server.stop().await;
+    result
 }
 
 #[tokio::test]

@@ -285,7 +285,11 @@ async fn export_file(
     let name = format!(
         "attachment; filename=\"{}.{}\"",
         params.kind.as_deref().unwrap_or("export"),
-        if format == FileFormat::Csv { "csv" } else { "json" }
+        if format == FileFormat::Csv {
+            "csv"
+        } else {
+            "json"
+        }
     );
     Ok((
         [

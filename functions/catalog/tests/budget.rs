@@ -18,8 +18,14 @@ async fn seed(ctx: &Ctx) {
     let mut prices = String::from("price_list_id,sku,unit_price,tiers\n");
     let mut stock = String::from("warehouse_id,sku,on_hand\n");
     for i in 0..60 {
-        let (kind, brand) = if i % 2 == 0 { ("Tools", "Bosch") } else { ("Paint", "Comex") };
-        items.push_str(&format!("SKU-{i:03},Taladro modelo {i},{kind},{brand},piece,0.16\n"));
+        let (kind, brand) = if i % 2 == 0 {
+            ("Tools", "Bosch")
+        } else {
+            ("Paint", "Comex")
+        };
+        items.push_str(&format!(
+            "SKU-{i:03},Taladro modelo {i},{kind},{brand},piece,0.16\n"
+        ));
         prices.push_str(&format!("L1,SKU-{i:03},{}.50,10:{}.00\n", 100 + i, 90 + i));
         stock.push_str(&format!("W1,SKU-{i:03},{i}\nW2,SKU-{i:03},5\n"));
     }
@@ -32,13 +38,25 @@ async fn seed(ctx: &Ctx) {
 async fn a_full_page_with_prices_and_availability_costs_at_most_three_requests() {
     let (ctx, counter) = Ctx::counted().await;
     seed(&ctx).await;
-    let all = ctx.customer("C1", Some("L1"), &["W1", "W2"], json!({"mode": "all"})).await;
+    let all = ctx
+        .customer("C1", Some("L1"), &["W1", "W2"], json!({"mode": "all"}))
+        .await;
     let types = ctx
-        .customer("C2", Some("L1"), &["W1", "W2"], json!({"mode": "types", "types": ["Tools", "Paint"]}))
+        .customer(
+            "C2",
+            Some("L1"),
+            &["W1", "W2"],
+            json!({"mode": "types", "types": ["Tools", "Paint"]}),
+        )
         .await;
     let skus: Vec<String> = (0..60).map(|i| format!("SKU-{i:03}")).collect();
     let listed = ctx
-        .customer("C3", Some("L1"), &["W1", "W2"], json!({"mode": "items", "skus": skus}))
+        .customer(
+            "C3",
+            Some("L1"),
+            &["W1", "W2"],
+            json!({"mode": "items", "skus": skus}),
+        )
         .await;
 
     for (who, token) in [("all", &all), ("types", &types), ("items", &listed)] {
@@ -57,7 +75,10 @@ async fn a_full_page_with_prices_and_availability_costs_at_most_three_requests()
             for item in items {
                 assert!(item["price"]["unit_price"].is_string(), "{who}: {item}");
                 assert_eq!(item["price"]["currency"], "MXN");
-                assert_eq!(item["availability"]["warehouses"].as_array().unwrap().len(), 2);
+                assert_eq!(
+                    item["availability"]["warehouses"].as_array().unwrap().len(),
+                    2
+                );
             }
             assert!(
                 sent.len() <= MAX_REQUESTS_PER_PAGE,
@@ -90,14 +111,24 @@ async fn a_full_page_with_prices_and_availability_costs_at_most_three_requests()
 async fn search_and_facets_never_scan() {
     let (ctx, counter) = Ctx::counted().await;
     seed(&ctx).await;
-    let token = ctx.customer("C1", Some("L1"), &["W1"], json!({"mode": "all"})).await;
+    let token = ctx
+        .customer("C1", Some("L1"), &["W1"], json!({"mode": "all"}))
+        .await;
     let limited = ctx
-        .customer("C2", Some("L1"), &["W1"], json!({"mode": "types", "types": ["Paint"]}))
+        .customer(
+            "C2",
+            Some("L1"),
+            &["W1"],
+            json!({"mode": "types", "types": ["Paint"]}),
+        )
         .await;
     for (token, path) in [
         (Some(token.as_str()), "/v1/catalog/items?q=tala"),
         (Some(token.as_str()), "/v1/catalog/items?q=sku-01"),
-        (Some(limited.as_str()), "/v1/catalog/items?q=modelo&brand=comex"),
+        (
+            Some(limited.as_str()),
+            "/v1/catalog/items?q=modelo&brand=comex",
+        ),
         (None, "/v1/catalog/items?q=TALADRO%20modelo"),
         (Some(token.as_str()), "/v1/catalog/facets"),
         (Some(limited.as_str()), "/v1/catalog/facets"),
@@ -112,7 +143,9 @@ async fn search_and_facets_never_scan() {
         assert!(sent.len() <= MAX_REQUESTS_PER_PAGE, "{path}: {sent:?}");
     }
     // Search really finds by word prefix and by SKU.
-    let res = ctx.call("GET", "/v1/catalog/items?q=sku-01", Some(&token), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items?q=sku-01", Some(&token), None)
+        .await;
     let skus: Vec<&str> = res.json["items"]
         .as_array()
         .unwrap()

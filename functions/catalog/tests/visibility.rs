@@ -52,7 +52,12 @@ async fn facet_values(ctx: &Ctx, token: Option<&str>) -> (Vec<(String, i64)>, Ve
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["value"].as_str().unwrap().to_string(), f["count"].as_i64().unwrap()))
+            .map(|f| {
+                (
+                    f["value"].as_str().unwrap().to_string(),
+                    f["count"].as_i64().unwrap(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     (pick("types"), pick("brands"))
@@ -63,10 +68,20 @@ async fn a_limited_customer_never_sees_another_item_by_any_route() {
     let ctx = Ctx::new().await;
     seed(&ctx).await;
     let tools = ctx
-        .customer("TOOLS", Some("L1"), &["W1"], json!({"mode": "types", "types": ["tools"]}))
+        .customer(
+            "TOOLS",
+            Some("L1"),
+            &["W1"],
+            json!({"mode": "types", "types": ["tools"]}),
+        )
         .await;
     let listed = ctx
-        .customer("LISTED", Some("L1"), &["W1"], json!({"mode": "items", "skus": ["p-2", "F-1"]}))
+        .customer(
+            "LISTED",
+            Some("L1"),
+            &["W1"],
+            json!({"mode": "items", "skus": ["p-2", "F-1"]}),
+        )
         .await;
 
     for (token, allowed) in [(&tools, vec!["T-1", "T-2"]), (&listed, vec!["F-1", "P-2"])] {
@@ -88,7 +103,9 @@ async fn a_limited_customer_never_sees_another_item_by_any_route() {
         }
         // Detail: the others do not exist for this customer.
         for sku in ["T-1", "T-2", "P-1", "P-2", "F-1"] {
-            let res = ctx.call("GET", &format!("/v1/catalog/items/{sku}"), t, None).await;
+            let res = ctx
+                .call("GET", &format!("/v1/catalog/items/{sku}"), t, None)
+                .await;
             let expected = if allowed.contains(&sku.to_string()) {
                 StatusCode::OK
             } else {
@@ -116,21 +133,31 @@ async fn a_limited_customer_never_sees_another_item_by_any_route() {
 async fn each_customer_sees_only_its_own_price() {
     let ctx = Ctx::new().await;
     seed(&ctx).await;
-    let mxn = ctx.customer("MXN", Some("L1"), &["W1"], json!({"mode": "all"})).await;
-    let usd = ctx.customer("USD", Some("L2"), &["W1"], json!({"mode": "all"})).await;
+    let mxn = ctx
+        .customer("MXN", Some("L1"), &["W1"], json!({"mode": "all"}))
+        .await;
+    let usd = ctx
+        .customer("USD", Some("L2"), &["W1"], json!({"mode": "all"}))
+        .await;
     for (token, price, currency) in [(&mxn, "100.00", "MXN"), (&usd, "7.25", "USD")] {
-        let res = ctx.call("GET", "/v1/catalog/items?q=taladro", Some(token), None).await;
+        let res = ctx
+            .call("GET", "/v1/catalog/items?q=taladro", Some(token), None)
+            .await;
         let item = &res.json["items"][0];
         assert_eq!(item["sku"], "T-1");
         assert_eq!(item["price"]["unit_price"], price, "{item}");
         assert_eq!(item["price"]["currency"], currency);
-        let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(token), None).await;
+        let res = ctx
+            .call("GET", "/v1/catalog/items/T-1", Some(token), None)
+            .await;
         assert_eq!(res.json["price"]["unit_price"], price, "{}", res.json);
         // The other list's price appears nowhere in the answer.
         let other = if price == "100.00" { "7.25" } else { "100.00" };
         assert!(!res.json.to_string().contains(other), "{}", res.json);
     }
-    let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(&usd), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items/T-1", Some(&usd), None)
+        .await;
     assert_eq!(res.json["price"]["tiers"][0]["min_quantity"], 10);
     assert_eq!(res.json["price"]["tiers"][0]["unit_price"], "6.50");
 }
@@ -152,12 +179,18 @@ async fn visitors_in_b2b_mode_see_items_without_price_or_availability() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.json.get("price").is_none() && res.json.get("availability").is_none());
     // Staff not acting as a customer: no customer, so no price either.
-    let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(&ctx.admin), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items/T-1", Some(&ctx.admin), None)
+        .await;
     assert!(res.json.get("price").is_none(), "{}", res.json);
 
     // With B2B mode off the catalog is for logged-in customers only.
     ctx.settings(|s| s.b2b_mode = false).await;
-    for path in ["/v1/catalog/items", "/v1/catalog/items/T-1", "/v1/catalog/facets"] {
+    for path in [
+        "/v1/catalog/items",
+        "/v1/catalog/items/T-1",
+        "/v1/catalog/facets",
+    ] {
         let res = ctx.call("GET", path, None, None).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
     }
@@ -167,10 +200,16 @@ async fn visitors_in_b2b_mode_see_items_without_price_or_availability() {
 async fn availability_is_per_assigned_warehouse_as_quantity_or_yes_no() {
     let ctx = Ctx::new().await;
     seed(&ctx).await;
-    let both = ctx.customer("BOTH", Some("L1"), &["W1", "W2"], json!({"mode": "all"})).await;
-    let only_w2 = ctx.customer("W2ONLY", Some("L1"), &["W2"], json!({"mode": "all"})).await;
+    let both = ctx
+        .customer("BOTH", Some("L1"), &["W1", "W2"], json!({"mode": "all"}))
+        .await;
+    let only_w2 = ctx
+        .customer("W2ONLY", Some("L1"), &["W2"], json!({"mode": "all"}))
+        .await;
 
-    let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(&both), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items/T-1", Some(&both), None)
+        .await;
     let a = &res.json["availability"];
     assert_eq!(a["quantity"], 10, "{a}");
     assert_eq!(a["in_stock"], true);
@@ -179,14 +218,25 @@ async fn availability_is_per_assigned_warehouse_as_quantity_or_yes_no() {
     assert_eq!(a["warehouses"][0]["is_default"], true);
     assert_eq!(a["warehouses"][1]["quantity"], 3);
     // Only its own warehouses.
-    let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(&only_w2), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items/T-1", Some(&only_w2), None)
+        .await;
     assert_eq!(res.json["availability"]["quantity"], 3);
-    assert_eq!(res.json["availability"]["warehouses"].as_array().unwrap().len(), 1);
-    let res = ctx.call("GET", "/v1/catalog/items/P-1", Some(&both), None).await;
+    assert_eq!(
+        res.json["availability"]["warehouses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let res = ctx
+        .call("GET", "/v1/catalog/items/P-1", Some(&both), None)
+        .await;
     assert_eq!(res.json["availability"]["in_stock"], false);
     assert_eq!(res.json["availability"]["quantity"], 0);
 
-    ctx.settings(|s| s.stock_display = StockDisplay::YesNo).await;
+    ctx.settings(|s| s.stock_display = StockDisplay::YesNo)
+        .await;
     for path in ["/v1/catalog/items/T-1", "/v1/catalog/items?q=taladro"] {
         let res = ctx.call("GET", path, Some(&both), None).await;
         let a = if res.json.get("items").is_some() {
@@ -197,7 +247,10 @@ async fn availability_is_per_assigned_warehouse_as_quantity_or_yes_no() {
         assert_eq!(a["in_stock"], true, "{a}");
         assert!(a.get("quantity").is_none(), "{a}");
         for w in a["warehouses"].as_array().unwrap() {
-            assert!(w.get("quantity").is_none() && w.get("in_stock").is_some(), "{w}");
+            assert!(
+                w.get("quantity").is_none() && w.get("in_stock").is_some(),
+                "{w}"
+            );
         }
     }
 }
@@ -206,31 +259,63 @@ async fn availability_is_per_assigned_warehouse_as_quantity_or_yes_no() {
 async fn deactivated_and_renamed_items_follow_everywhere() {
     let ctx = Ctx::new().await;
     seed(&ctx).await;
-    let token = ctx.customer("C", Some("L1"), &["W1"], json!({"mode": "all"})).await;
+    let token = ctx
+        .customer("C", Some("L1"), &["W1"], json!({"mode": "all"}))
+        .await;
     let res = ctx
-        .call("PATCH", "/v1/admin/items/T-2", Some(&ctx.admin), Some(json!({"name": "Serrucho Max"})))
+        .call(
+            "PATCH",
+            "/v1/admin/items/T-2",
+            Some(&ctx.admin),
+            Some(json!({"name": "Serrucho Max"})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert!(ctx.all_skus("q=sierra", Some(&token)).await.is_empty());
     assert_eq!(ctx.all_skus("q=serru", Some(&token)).await, vec!["T-2"]);
-    assert!(!ctx.all_skus("q=pro", Some(&token)).await.contains(&"T-2".to_string()));
+    assert!(!ctx
+        .all_skus("q=pro", Some(&token))
+        .await
+        .contains(&"T-2".to_string()));
 
     let res = ctx
-        .call("PATCH", "/v1/admin/items/T-1", Some(&ctx.admin), Some(json!({"active": false})))
+        .call(
+            "PATCH",
+            "/v1/admin/items/T-1",
+            Some(&ctx.admin),
+            Some(json!({"active": false})),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
-    assert!(!ctx.all_skus("", Some(&token)).await.contains(&"T-1".to_string()));
+    assert!(!ctx
+        .all_skus("", Some(&token))
+        .await
+        .contains(&"T-1".to_string()));
     assert!(ctx.all_skus("q=taladro", Some(&token)).await.is_empty());
     assert!(ctx.all_skus("type=tools", Some(&token)).await == vec!["T-2"]);
-    let res = ctx.call("GET", "/v1/catalog/items/T-1", Some(&token), None).await;
+    let res = ctx
+        .call("GET", "/v1/catalog/items/T-1", Some(&token), None)
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let (types, brands) = facet_values(&ctx, Some(&token)).await;
     assert!(types.contains(&("tools".into(), 1)), "{types:?}");
     assert!(!brands.iter().any(|(b, _)| b == "bosch"), "{brands:?}");
     // Staff still find it among the inactive items, and can bring it back.
-    let res = ctx.call("GET", "/v1/admin/items?active=false", Some(&ctx.agent), None).await;
-    assert_eq!(res.json["items"][0]["sku"], "T-1", "{}", res.json);
-    ctx.call("PATCH", "/v1/admin/items/T-1", Some(&ctx.admin), Some(json!({"active": true})))
+    let res = ctx
+        .call(
+            "GET",
+            "/v1/admin/items?active=false",
+            Some(&ctx.agent),
+            None,
+        )
         .await;
+    assert_eq!(res.json["items"][0]["sku"], "T-1", "{}", res.json);
+    ctx.call(
+        "PATCH",
+        "/v1/admin/items/T-1",
+        Some(&ctx.admin),
+        Some(json!({"active": true})),
+    )
+    .await;
     assert_eq!(ctx.all_skus("q=taladro", Some(&token)).await, vec!["T-1"]);
 }

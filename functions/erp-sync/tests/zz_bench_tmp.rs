@@ -107,7 +107,7 @@ pub async fn run() -> Result<(), String> {
     figures.insert("erp_stock_10k_s", json!((stock_s * 100.0).round() / 100.0));
     figures.insert("erp_stock_10k_ddb_requests", json!(stock_requests));
     let path = write_results(&figures)?;
-    println!("  written to {}", path.display());
+    println!("  written to {path}");
     let app = &env.app;
     let _ = app.store.client().delete_table().table_name(app.store.table()).send().await;
     Ok(())

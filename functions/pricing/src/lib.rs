@@ -31,7 +31,6 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(put_customer_prices, list_customer_prices))
         .layer(DefaultBodyLimit::max(MAX_BULK_BODY));
     OpenApiRouter::new()
-        .routes(routes!(shared::http::health))
         .routes(routes!(list_price_lists, create_price_list))
         .routes(routes!(get_price_list, update_price_list))
         .routes(routes!(quote))

@@ -154,7 +154,10 @@ impl Scope {
                 Scope::Types(keys)
             }
             Some(CatalogAccess::Items { skus }) => {
-                let mut skus: Vec<Sku> = skus.iter().filter_map(|s| Sku::parse(s.clone()).ok()).collect();
+                let mut skus: Vec<Sku> = skus
+                    .iter()
+                    .filter_map(|s| Sku::parse(s.clone()).ok())
+                    .collect();
                 skus.sort();
                 skus.dedup();
                 Scope::Items(skus)
@@ -211,7 +214,9 @@ impl BrowseQuery {
         }
         let terms = text::query_terms(q);
         match terms.first() {
-            Some(t) if t.chars().count() >= text::PARTITION_CHARS => Ok(terms.into_iter().take(8).collect()),
+            Some(t) if t.chars().count() >= text::PARTITION_CHARS => {
+                Ok(terms.into_iter().take(8).collect())
+            }
             _ => Err(AppError::invalid(
                 "q",
                 format!(
@@ -279,7 +284,12 @@ enum Plan {
     },
 }
 
-fn plan(scope: &Scope, terms: Vec<String>, type_eq: Option<String>, brand_eq: Option<String>) -> Plan {
+fn plan(
+    scope: &Scope,
+    terms: Vec<String>,
+    type_eq: Option<String>,
+    brand_eq: Option<String>,
+) -> Plan {
     if let Scope::Items(skus) = scope {
         return Plan::Skus {
             skus: skus.clone(),
@@ -301,7 +311,11 @@ fn plan(scope: &Scope, terms: Vec<String>, type_eq: Option<String>, brand_eq: Op
         return Plan::Empty;
     }
     // With a type filter the allowed-types check is already done above.
-    let types_in = if type_eq.is_some() { None } else { allowed.clone() };
+    let types_in = if type_eq.is_some() {
+        None
+    } else {
+        allowed.clone()
+    };
     if let Some((driver, more)) = terms.split_first() {
         return Plan::Query {
             index: None,
@@ -475,8 +489,16 @@ async fn read_page(
             } else {
                 page * OVERFETCH
             };
-            let (raw_items, last_key) =
-                query(store, index, &pk, sk_prefix.as_deref(), &filter, fetch, start).await?;
+            let (raw_items, last_key) = query(
+                store,
+                index,
+                &pk,
+                sk_prefix.as_deref(),
+                &filter,
+                fetch,
+                start,
+            )
+            .await?;
             let mut out: Vec<ItemSummary> = Vec::with_capacity(page);
             let mut seen = HashSet::new();
             let mut last_kept = None;
@@ -489,10 +511,9 @@ async fn read_page(
                         let entry: SearchEntry = store::from_item(raw.clone())?;
                         // An item with two words starting with the search word is listed
                         // at the first of them only (so never twice, even across pages).
-                        let earlier = entry
-                            .words()
-                            .iter()
-                            .any(|w| w.as_str() < entry.word.as_str() && w.starts_with(driver.as_str()));
+                        let earlier = entry.words().iter().any(|w| {
+                            w.as_str() < entry.word.as_str() && w.starts_with(driver.as_str())
+                        });
                         if earlier {
                             continue;
                         }
@@ -653,10 +674,17 @@ async fn query(
     if let Some(start) = start {
         let wanted = key_attrs(index);
         if start.k.len() != wanted.len() || !wanted.iter().all(|a| start.k.contains_key(*a)) {
-            return Err(AppError::invalid("cursor", "is not a cursor of this listing"));
+            return Err(AppError::invalid(
+                "cursor",
+                "is not a cursor of this listing",
+            ));
         }
         req = req.set_exclusive_start_key(Some(
-            start.k.into_iter().map(|(k, v)| (k, store::s(&v))).collect(),
+            start
+                .k
+                .into_iter()
+                .map(|(k, v)| (k, store::s(&v)))
+                .collect(),
         ));
     }
     let out = req
@@ -803,13 +831,18 @@ pub struct CatalogItemDetail {
 }
 
 /// A page of the catalog as this viewer sees it.
-pub async fn list(store: &Store, ctx: &Context, query: &BrowseQuery) -> AppResult<PageOf<CatalogItem>> {
+pub async fn list(
+    store: &Store,
+    ctx: &Context,
+    query: &BrowseQuery,
+) -> AppResult<PageOf<CatalogItem>> {
     let page = ctx.page_size(query.limit()?);
     let terms = query.terms()?;
     let type_eq = BrowseQuery::key_filter(&query.item_type, "type")?;
     let brand_eq = BrowseQuery::key_filter(&query.brand, "brand")?;
     let plan = plan(&Scope::of(ctx), terms, type_eq, brand_eq);
-    let (summaries, next_cursor) = read_page(store, ctx, plan, page, query.cursor.as_deref()).await?;
+    let (summaries, next_cursor) =
+        read_page(store, ctx, plan, page, query.cursor.as_deref()).await?;
     let items = match ctx.customer() {
         None => summaries
             .into_iter()
@@ -826,7 +859,11 @@ pub async fn list(store: &Store, ctx: &Context, query: &BrowseQuery) -> AppResul
                 .into_iter()
                 .map(|item| CatalogItem {
                     price: offer.book.price(&item.sku, 1),
-                    availability: Some(offer.availability(customer, ctx.settings.stock_display, &item.sku)),
+                    availability: Some(offer.availability(
+                        customer,
+                        ctx.settings.stock_display,
+                        &item.sku,
+                    )),
                     item,
                 })
                 .collect()
@@ -856,7 +893,10 @@ pub async fn detail(store: &Store, ctx: &Context, sku: &str) -> AppResult<Catalo
             let fetched = store.batch_get_items(wanted).await?;
             let item = fetched
                 .iter()
-                .find(|raw| attr(raw, keys::PK) == Some(item_key.0.as_str()) && attr(raw, keys::SK) == Some(keys::ITEM_SK))
+                .find(|raw| {
+                    attr(raw, keys::PK) == Some(item_key.0.as_str())
+                        && attr(raw, keys::SK) == Some(keys::ITEM_SK)
+                })
                 .map(|raw| store::from_item::<Item>(raw.clone()))
                 .transpose()?;
             let offer = item.as_ref().map(|item| {
@@ -927,7 +967,9 @@ struct FacetCounter {
     count: i64,
 }
 
-fn facets_from<'a>(pairs: impl Iterator<Item = (String, String, String, String, i64)> + 'a) -> Facets {
+fn facets_from<'a>(
+    pairs: impl Iterator<Item = (String, String, String, String, i64)> + 'a,
+) -> Facets {
     let mut types: HashMap<String, (String, i64)> = HashMap::new();
     let mut brands: HashMap<String, (String, i64)> = HashMap::new();
     for (type_key, type_label, brand_key, brand_label, count) in pairs {
@@ -942,9 +984,18 @@ fn facets_from<'a>(pairs: impl Iterator<Item = (String, String, String, String, 
     let sorted = |map: HashMap<String, (String, i64)>| {
         let mut out: Vec<Facet> = map
             .into_iter()
-            .map(|(value, (label, count))| Facet { value, label, count })
+            .map(|(value, (label, count))| Facet {
+                value,
+                label,
+                count,
+            })
             .collect();
-        out.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()).then(a.value.cmp(&b.value)));
+        out.sort_by(|a, b| {
+            a.label
+                .to_lowercase()
+                .cmp(&b.label.to_lowercase())
+                .then(a.value.cmp(&b.value))
+        });
         out
     };
     Facets {
@@ -975,7 +1026,13 @@ pub async fn facets(store: &Store, ctx: &Context) -> AppResult<Facets> {
                 .collect()
         };
         return Ok(facets_from(items.into_iter().map(|i| {
-            (i.type_key(), i.item_type.clone(), i.brand_key(), i.brand.clone(), 1)
+            (
+                i.type_key(),
+                i.item_type.clone(),
+                i.brand_key(),
+                i.brand.clone(),
+                1,
+            )
         })));
     }
     let counters: Vec<FacetCounter> = store
@@ -991,7 +1048,13 @@ pub async fn facets(store: &Store, ctx: &Context) -> AppResult<Facets> {
         if allowed.as_ref().is_some_and(|a| !a.contains(type_key)) {
             return None;
         }
-        Some((type_key.to_string(), c.item_type, brand_key.to_string(), c.brand, c.count))
+        Some((
+            type_key.to_string(),
+            c.item_type,
+            brand_key.to_string(),
+            c.brand,
+            c.count,
+        ))
     })))
 }
 
@@ -1003,13 +1066,18 @@ mod tests {
     fn plans_pick_the_narrowest_partition() {
         let types = Scope::Types(vec!["paint".into(), "tools".into()]);
         match plan(&types, vec![], Some("paint".into()), None) {
-            Plan::Query { index, pk, filter, .. } => {
+            Plan::Query {
+                index, pk, filter, ..
+            } => {
                 assert_eq!((index, pk.as_str()), (Some(keys::GSI2), "TYPE#paint"));
                 assert!(filter.is_empty());
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(plan(&types, vec![], Some("food".into()), None), Plan::Empty));
+        assert!(matches!(
+            plan(&types, vec![], Some("food".into()), None),
+            Plan::Empty
+        ));
         match plan(&types, vec![], None, None) {
             Plan::Query { index, filter, .. } => {
                 assert_eq!(index, Some(keys::GSI1));
@@ -1019,7 +1087,12 @@ mod tests {
         }
         let one = Scope::Types(vec!["tools".into()]);
         match plan(&one, vec![], None, Some("bosch".into())) {
-            Plan::Query { index, sk_prefix, filter, .. } => {
+            Plan::Query {
+                index,
+                sk_prefix,
+                filter,
+                ..
+            } => {
                 assert_eq!(index, Some(keys::GSI3));
                 assert_eq!(sk_prefix.as_deref(), Some("tools#"));
                 assert!(filter.is_empty());
@@ -1027,7 +1100,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match plan(&Scope::All, vec!["taladro".into(), "bo".into()], None, None) {
-            Plan::Query { index, pk, sk_prefix, filter, search } => {
+            Plan::Query {
+                index,
+                pk,
+                sk_prefix,
+                filter,
+                search,
+            } => {
                 assert_eq!((index, pk.as_str()), (None, "SEARCH#ta"));
                 assert_eq!(sk_prefix.as_deref(), Some("taladro"));
                 assert_eq!(filter.more_terms, vec!["bo".to_string()]);
@@ -1035,7 +1114,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(plan(&Scope::Types(vec![]), vec![], None, None), Plan::Empty));
+        assert!(matches!(
+            plan(&Scope::Types(vec![]), vec![], None, None),
+            Plan::Empty
+        ));
     }
 
     #[test]

@@ -185,9 +185,7 @@ impl IntoResponse for ImportRefused {
                     kind: "https://b2b-portal.dev/problems/import-invalid".into(),
                     title: "Unprocessable Entity".into(),
                     status: 422,
-                    detail: format!(
-                        "{count} problem(s) in the file; nothing was imported{first}"
-                    ),
+                    detail: format!("{count} problem(s) in the file; nothing was imported{first}"),
                     code: "import-invalid".into(),
                     error_count: count,
                     errors,
@@ -248,7 +246,11 @@ impl Row {
 
     fn required(&self, name: &str, errors: &mut Vec<RowError>) -> Option<String> {
         let value = self.text(name, errors);
-        if value.is_none() && !errors.iter().any(|e| e.row == self.number && e.field == name) {
+        if value.is_none()
+            && !errors
+                .iter()
+                .any(|e| e.row == self.number && e.field == name)
+        {
             errors.push(RowError::new(self.number, name, "is required"));
         }
         value
@@ -301,7 +303,11 @@ fn read_csv(body: &[u8], required: &[&str], known: &HashSet<&str>) -> Read {
     }
     for column in required {
         if !header.iter().any(|h| h == column) {
-            errors.push(RowError::new(0, *column, "column is missing from the header"));
+            errors.push(RowError::new(
+                0,
+                *column,
+                "column is missing from the header",
+            ));
         }
     }
     if !errors.is_empty() {
@@ -338,8 +344,20 @@ fn csv_reason(e: &csv::Error) -> String {
 fn read_json(body: &[u8], known: &HashSet<&str>) -> Read {
     let values: Vec<Value> = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Array(values)) => values,
-        Ok(_) => return Err(vec![RowError::new(0, "file", "must be a JSON array of objects")]),
-        Err(e) => return Err(vec![RowError::new(0, "file", format!("is not valid JSON: {e}"))]),
+        Ok(_) => {
+            return Err(vec![RowError::new(
+                0,
+                "file",
+                "must be a JSON array of objects",
+            )])
+        }
+        Err(e) => {
+            return Err(vec![RowError::new(
+                0,
+                "file",
+                format!("is not valid JSON: {e}"),
+            )])
+        }
     };
     let mut errors = Vec::new();
     let mut rows = Vec::with_capacity(values.len());
@@ -356,7 +374,10 @@ fn read_json(body: &[u8], known: &HashSet<&str>) -> Read {
         }
         rows.push(Row {
             number,
-            fields: object.into_iter().map(|(k, v)| (k, Field::Json(v))).collect(),
+            fields: object
+                .into_iter()
+                .map(|(k, v)| (k, Field::Json(v)))
+                .collect(),
         });
     }
     Ok((rows, errors))
@@ -381,7 +402,11 @@ fn item_of(row: &Row, now: &str, errors: &mut Vec<RowError>) -> Option<Item> {
             .collect(),
         Some(Field::Json(Value::Null)) | None => Vec::new(),
         Some(Field::Json(_)) => {
-            errors.push(RowError::new(row.number, "images", "must be an array of URLs"));
+            errors.push(RowError::new(
+                row.number,
+                "images",
+                "must be an array of URLs",
+            ));
             Vec::new()
         }
         Some(Field::Text(t)) => t
@@ -495,10 +520,17 @@ fn tiers_of(row: &Row, errors: &mut Vec<RowError>) -> Option<Vec<Tier>> {
                 }
             }
         }
-        Some(Field::Json(_)) => bad("must be an array of {min_quantity, unit_price}".into(), errors),
+        Some(Field::Json(_)) => bad(
+            "must be an array of {min_quantity, unit_price}".into(),
+            errors,
+        ),
     }
     for (path, reason) in check_tiers(&tiers) {
-        let reason = if path.is_empty() { reason } else { format!("tiers{path} {reason}") };
+        let reason = if path.is_empty() {
+            reason
+        } else {
+            format!("tiers{path} {reason}")
+        };
         bad(reason, errors);
     }
     ok.then_some(tiers)
@@ -547,15 +579,15 @@ fn stock_of_row(row: &Row, errors: &mut Vec<RowError>) -> Option<StockRow> {
             .map(|_| w)
     });
     let sku = sku_of(row, errors);
-    let on_hand = row.required("on_hand", errors).and_then(|raw| {
-        match parse_on_hand(&raw) {
+    let on_hand = row
+        .required("on_hand", errors)
+        .and_then(|raw| match parse_on_hand(&raw) {
             Ok(n) => Some(n),
             Err(reason) => {
                 errors.push(RowError::new(row.number, "on_hand", reason));
                 None
             }
-        }
-    });
+        });
     Some(StockRow {
         number: row.number,
         warehouse_id: warehouse_id?,
@@ -595,7 +627,10 @@ fn check_duplicates<K: std::hash::Hash + Eq>(
 // Reads and writes in bulk ----------------------------------------------------------------------
 
 /// BatchGetItem over any number of keys, a few requests at a time.
-async fn get_many(store: &Store, keys: Vec<(String, String)>) -> Result<Vec<store::Item>, StoreError> {
+async fn get_many(
+    store: &Store,
+    keys: Vec<(String, String)>,
+) -> Result<Vec<store::Item>, StoreError> {
     let chunks: Vec<Vec<(String, String)>> = keys.chunks(100).map(<[_]>::to_vec).collect();
     let mut found = Vec::with_capacity(keys.len());
     let mut pending = chunks.into_iter();
@@ -662,7 +697,9 @@ async fn write_chunk(store: &Store, chunk: Vec<WriteRequest>) -> Result<(), Stor
             .request_items(store.table(), pending)
             .send()
             .await
-            .map_err(|e| StoreError::Unavailable(format!("BatchWriteItem: {}", e.into_service_error())))?;
+            .map_err(|e| {
+                StoreError::Unavailable(format!("BatchWriteItem: {}", e.into_service_error()))
+            })?;
         pending = out
             .unprocessed_items
             .and_then(|mut u| u.remove(store.table()))
@@ -684,7 +721,11 @@ fn found_map<T: serde::de::DeserializeOwned>(
 ) -> Vec<T> {
     fetched
         .into_iter()
-        .filter(|raw| raw.get(keys::SK).and_then(|v| v.as_s().ok()).is_some_and(|s| sk_is(s)))
+        .filter(|raw| {
+            raw.get(keys::SK)
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|s| sk_is(s))
+        })
         .filter_map(|raw| store::from_item(raw).ok())
         .collect()
 }
@@ -731,7 +772,11 @@ async fn import_items(
             parsed.push((row.number, item));
         }
     }
-    check_duplicates(parsed.iter().map(|(n, i)| (*n, i.sku.clone())), "sku", &mut errors);
+    check_duplicates(
+        parsed.iter().map(|(n, i)| (*n, i.sku.clone())),
+        "sku",
+        &mut errors,
+    );
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
         return Err(ImportRefused::Invalid(errors));
@@ -810,9 +855,14 @@ async fn import_prices(
     rows: &[Row],
     mut errors: Vec<RowError>,
 ) -> Result<ImportReport, ImportRefused> {
-    let parsed: Vec<PriceRow> = rows.iter().filter_map(|r| price_of(r, &mut errors)).collect();
+    let parsed: Vec<PriceRow> = rows
+        .iter()
+        .filter_map(|r| price_of(r, &mut errors))
+        .collect();
     check_duplicates(
-        parsed.iter().map(|p| (p.number, (p.list.clone(), p.sku.clone()))),
+        parsed
+            .iter()
+            .map(|p| (p.number, (p.list.clone(), p.sku.clone()))),
         "sku",
         &mut errors,
     );
@@ -823,27 +873,44 @@ async fn import_prices(
         .iter()
         .map(|l| (keys::price_list_pk(l), keys::META_SK.to_string()))
         .collect();
-    wanted.extend(skus.iter().map(|s| (keys::item_pk(s.as_str()), keys::ITEM_SK.to_string())));
-    wanted.extend(parsed.iter().map(|p| (keys::price_list_pk(&p.list), keys::price_sk(p.sku.as_str()))));
+    wanted.extend(
+        skus.iter()
+            .map(|s| (keys::item_pk(s.as_str()), keys::ITEM_SK.to_string())),
+    );
+    wanted.extend(
+        parsed
+            .iter()
+            .map(|p| (keys::price_list_pk(&p.list), keys::price_sk(p.sku.as_str()))),
+    );
     let fetched = get_many(store, wanted).await?;
-    let known_lists: HashSet<String> = found_map::<PriceList>(fetched.clone(), |sk| sk == keys::META_SK)
-        .into_iter()
-        .map(|l| l.id)
-        .collect();
+    let known_lists: HashSet<String> =
+        found_map::<PriceList>(fetched.clone(), |sk| sk == keys::META_SK)
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
     let known_items: HashSet<Sku> = found_map::<Item>(fetched.clone(), |sk| sk == keys::ITEM_SK)
         .into_iter()
         .map(|i| i.sku)
         .collect();
-    let stored: HashMap<(String, Sku), Price> = found_map::<Price>(fetched, |sk| sk.starts_with(keys::PRICE_SK_PREFIX))
-        .into_iter()
-        .map(|p| ((p.price_list_id.clone(), p.sku.clone()), p))
-        .collect();
+    let stored: HashMap<(String, Sku), Price> =
+        found_map::<Price>(fetched, |sk| sk.starts_with(keys::PRICE_SK_PREFIX))
+            .into_iter()
+            .map(|p| ((p.price_list_id.clone(), p.sku.clone()), p))
+            .collect();
     for p in &parsed {
         if !known_lists.contains(&p.list) {
-            errors.push(RowError::new(p.number, "price_list_id", "no such price list"));
+            errors.push(RowError::new(
+                p.number,
+                "price_list_id",
+                "no such price list",
+            ));
         }
         if !known_items.contains(&p.sku) {
-            errors.push(RowError::new(p.number, "sku", "no such item; import the item first"));
+            errors.push(RowError::new(
+                p.number,
+                "sku",
+                "no such item; import the item first",
+            ));
         }
     }
     if !errors.is_empty() {
@@ -887,10 +954,16 @@ async fn import_prices(
             .client()
             .update_item()
             .table_name(store.table())
-            .set_key(Some(store::key_of(&keys::price_list_pk(list), keys::META_SK)))
+            .set_key(Some(store::key_of(
+                &keys::price_list_pk(list),
+                keys::META_SK,
+            )))
             .update_expression("SET has_prices = :yes")
             .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .expression_attribute_values(
+                ":yes",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+            )
             .send()
             .await
             .map_err(|e| StoreError::Other(format!("lock currency: {}", e.into_service_error())))?;
@@ -910,9 +983,14 @@ async fn import_stock(
     rows: &[Row],
     mut errors: Vec<RowError>,
 ) -> Result<ImportReport, ImportRefused> {
-    let parsed: Vec<StockRow> = rows.iter().filter_map(|r| stock_of_row(r, &mut errors)).collect();
+    let parsed: Vec<StockRow> = rows
+        .iter()
+        .filter_map(|r| stock_of_row(r, &mut errors))
+        .collect();
     check_duplicates(
-        parsed.iter().map(|s| (s.number, (s.warehouse_id.clone(), s.sku.clone()))),
+        parsed
+            .iter()
+            .map(|s| (s.number, (s.warehouse_id.clone(), s.sku.clone()))),
         "sku",
         &mut errors,
     );
@@ -922,12 +1000,23 @@ async fn import_stock(
         .iter()
         .map(|w| (keys::warehouse_pk(w), keys::META_SK.to_string()))
         .collect();
-    wanted.extend(skus.iter().map(|s| (keys::item_pk(s.as_str()), keys::ITEM_SK.to_string())));
-    wanted.extend(parsed.iter().map(|s| stock::stock_key(&s.warehouse_id, &s.sku)));
+    wanted.extend(
+        skus.iter()
+            .map(|s| (keys::item_pk(s.as_str()), keys::ITEM_SK.to_string())),
+    );
+    wanted.extend(
+        parsed
+            .iter()
+            .map(|s| stock::stock_key(&s.warehouse_id, &s.sku)),
+    );
     let fetched = get_many(store, wanted).await?;
     let known_warehouses: HashSet<String> = fetched
         .iter()
-        .filter(|raw| raw.get(keys::SK).and_then(|v| v.as_s().ok()).is_some_and(|s| s == keys::META_SK))
+        .filter(|raw| {
+            raw.get(keys::SK)
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|s| s == keys::META_SK)
+        })
         .filter_map(|raw| raw.get(keys::PK).and_then(|v| v.as_s().ok()))
         .filter_map(|pk| pk.strip_prefix("WH#").map(str::to_string))
         .collect();
@@ -941,7 +1030,11 @@ async fn import_stock(
             errors.push(RowError::new(s.number, "warehouse_id", "no such warehouse"));
         }
         if !known_items.contains(&s.sku) {
-            errors.push(RowError::new(s.number, "sku", "no such item; import the item first"));
+            errors.push(RowError::new(
+                s.number,
+                "sku",
+                "no such item; import the item first",
+            ));
         }
     }
     if !errors.is_empty() {
@@ -1042,7 +1135,11 @@ pub async fn export(
         FileKind::Items => {
             let mut all: Vec<Item> = Vec::new();
             for pk in [keys::ITEMS_INDEX_PK, keys::INACTIVE_ITEMS_INDEX_PK] {
-                all.extend(store.query_all::<Item>(QuerySpec::index(keys::GSI1, pk)).await?);
+                all.extend(
+                    store
+                        .query_all::<Item>(QuerySpec::index(keys::GSI1, pk))
+                        .await?,
+                );
             }
             all.sort_by(|a, b| a.sku.cmp(&b.sku));
             let rows: Vec<ItemFileRow> = all
@@ -1059,32 +1156,52 @@ pub async fn export(
                     active: i.active,
                 })
                 .collect();
-            render(format, &rows, |r| {
-                vec![
-                    r.sku.clone(),
-                    r.name.clone(),
-                    r.description.clone(),
-                    r.item_type.clone(),
-                    r.brand.clone(),
-                    r.unit.clone(),
-                    r.images.join("|"),
-                    r.tax_rate.clone(),
-                    r.active.to_string(),
-                ]
-            }, &["sku", "name", "description", "item_type", "brand", "unit", "images", "tax_rate", "active"])
+            render(
+                format,
+                &rows,
+                |r| {
+                    vec![
+                        r.sku.clone(),
+                        r.name.clone(),
+                        r.description.clone(),
+                        r.item_type.clone(),
+                        r.brand.clone(),
+                        r.unit.clone(),
+                        r.images.join("|"),
+                        r.tax_rate.clone(),
+                        r.active.to_string(),
+                    ]
+                },
+                &[
+                    "sku",
+                    "name",
+                    "description",
+                    "item_type",
+                    "brand",
+                    "unit",
+                    "images",
+                    "tax_rate",
+                    "active",
+                ],
+            )
         }
         FileKind::Prices => {
             let list = price_list_id
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
-                .ok_or_else(|| AppError::invalid("price_list_id", "is required to export prices"))?;
+                .ok_or_else(|| {
+                    AppError::invalid("price_list_id", "is required to export prices")
+                })?;
             check_price_list_id(list).map_err(|r| AppError::invalid("price_list_id", r))?;
-            let exists: Option<PriceList> = store.get(&keys::price_list_pk(list), keys::META_SK).await?;
+            let exists: Option<PriceList> =
+                store.get(&keys::price_list_pk(list), keys::META_SK).await?;
             if exists.is_none() {
                 return Err(AppError::NotFound);
             }
             let prices: Vec<Price> = store
-                .query_all(QuerySpec::partition(keys::price_list_pk(list)).prefix(keys::PRICE_SK_PREFIX))
+                .query_all(
+                    QuerySpec::partition(keys::price_list_pk(list)).prefix(keys::PRICE_SK_PREFIX),
+                )
                 .await?;
             let rows: Vec<PriceFileRow> = prices
                 .into_iter()
@@ -1101,24 +1218,31 @@ pub async fn export(
                         .collect(),
                 })
                 .collect();
-            render(format, &rows, |r| {
-                vec![
-                    r.price_list_id.clone(),
-                    r.sku.clone(),
-                    r.unit_price.clone(),
-                    r.tiers
-                        .iter()
-                        .map(|t| format!("{}:{}", t.min_quantity, t.unit_price))
-                        .collect::<Vec<_>>()
-                        .join("|"),
-                ]
-            }, &["price_list_id", "sku", "unit_price", "tiers"])
+            render(
+                format,
+                &rows,
+                |r| {
+                    vec![
+                        r.price_list_id.clone(),
+                        r.sku.clone(),
+                        r.unit_price.clone(),
+                        r.tiers
+                            .iter()
+                            .map(|t| format!("{}:{}", t.min_quantity, t.unit_price))
+                            .collect::<Vec<_>>()
+                            .join("|"),
+                    ]
+                },
+                &["price_list_id", "sku", "unit_price", "tiers"],
+            )
         }
         FileKind::Stock => {
             let mut rows = Vec::new();
             for warehouse in super::warehouses::list_warehouses(store).await? {
                 let stock: Vec<Stock> = store
-                    .query_all(QuerySpec::partition(keys::warehouse_pk(&warehouse.id)).prefix("SKU#"))
+                    .query_all(
+                        QuerySpec::partition(keys::warehouse_pk(&warehouse.id)).prefix("SKU#"),
+                    )
                     .await?;
                 rows.extend(stock.into_iter().map(|s| StockFileRow {
                     warehouse_id: s.warehouse_id,
@@ -1126,9 +1250,12 @@ pub async fn export(
                     on_hand: s.on_hand,
                 }));
             }
-            render(format, &rows, |r| {
-                vec![r.warehouse_id.clone(), r.sku.clone(), r.on_hand.to_string()]
-            }, &["warehouse_id", "sku", "on_hand"])
+            render(
+                format,
+                &rows,
+                |r| vec![r.warehouse_id.clone(), r.sku.clone(), r.on_hand.to_string()],
+                &["warehouse_id", "sku", "on_hand"],
+            )
         }
     }
 }
@@ -1145,7 +1272,9 @@ fn render<T: Serialize>(
             let mut writer = csv::Writer::from_writer(Vec::new());
             writer.write_record(header).map_err(AppError::internal)?;
             for row in rows {
-                writer.write_record(csv_fields(row)).map_err(AppError::internal)?;
+                writer
+                    .write_record(csv_fields(row))
+                    .map_err(AppError::internal)?;
             }
             writer.into_inner().map_err(AppError::internal)
         }
@@ -1183,7 +1312,10 @@ mod tests {
         let body = "sku,name,item_type,unit,tax_rate\nA-1,Drill,Tools,piece,0.16\nA-2,Saw,Tools,piece,abc\n,Nail,Tools,piece,0.16\n";
         let errors = errors_of(FileKind::Items, FileFormat::Csv, body);
         assert_eq!(
-            errors.iter().map(|e| (e.row, e.field.as_str())).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| (e.row, e.field.as_str()))
+                .collect::<Vec<_>>(),
             vec![(2, "tax_rate"), (3, "sku")]
         );
         assert_eq!(errors[1].reason, "is required");
@@ -1191,7 +1323,11 @@ mod tests {
 
     #[test]
     fn headers_are_checked() {
-        let errors = errors_of(FileKind::Stock, FileFormat::Csv, "warehouse_id,sku,qty\nMTY,A,1\n");
+        let errors = errors_of(
+            FileKind::Stock,
+            FileFormat::Csv,
+            "warehouse_id,sku,qty\nMTY,A,1\n",
+        );
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["qty", "on_hand"]);
         assert!(errors.iter().all(|e| e.row == 0));
@@ -1204,7 +1340,10 @@ mod tests {
                        {"price_list_id":"L1","sku":"c","unit_price":"1","bogus":1}]"#;
         let errors = errors_of(FileKind::Prices, FileFormat::Json, body);
         assert_eq!(
-            errors.iter().map(|e| (e.row, e.field.as_str())).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| (e.row, e.field.as_str()))
+                .collect::<Vec<_>>(),
             vec![(2, "tiers"), (3, "bogus")]
         );
         let body = r#"[{"price_list_id":"L1","sku":"b","unit_price":"-1","tiers":[{"min_quantity":1,"unit_price":"9"}]}]"#;
@@ -1213,7 +1352,12 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, vec!["unit_price", "tiers"]);
-        let (rows, _) = read_rows(FileKind::Prices, FileFormat::Csv, b"price_list_id,sku,unit_price,tiers\nL1,A,10,5:9.5|10:9\n").unwrap();
+        let (rows, _) = read_rows(
+            FileKind::Prices,
+            FileFormat::Csv,
+            b"price_list_id,sku,unit_price,tiers\nL1,A,10,5:9.5|10:9\n",
+        )
+        .unwrap();
         let price = price_of(&rows[0], &mut Vec::new()).unwrap();
         assert_eq!(price.tiers.len(), 2);
     }

@@ -184,7 +184,11 @@ impl FacetDeltas {
 
 const FACET_UPDATE: &str = "SET item_type = :t, brand = :b ADD #n :d";
 
-fn facet_values(delta: i64, type_label: &str, brand_label: &str) -> Vec<(&'static str, AttributeValue)> {
+fn facet_values(
+    delta: i64,
+    type_label: &str,
+    brand_label: &str,
+) -> Vec<(&'static str, AttributeValue)> {
     vec![
         (":t", store::s(type_label)),
         (":b", store::s(brand_label)),
@@ -208,9 +212,9 @@ pub async fn apply_facet_deltas(store: &Store, deltas: &FacetDeltas) -> Result<(
         for (k, v) in facet_values(delta, t, b) {
             req = req.expression_attribute_values(k, v);
         }
-        req.send().await.map_err(|e| {
-            StoreError::Other(format!("facet counter: {}", e.into_service_error()))
-        })?;
+        req.send()
+            .await
+            .map_err(|e| StoreError::Other(format!("facet counter: {}", e.into_service_error())))?;
     }
     Ok(())
 }
@@ -361,7 +365,10 @@ pub async fn list_items(
     };
     if let Some(c) = &cursor {
         if store::decode_cursor(c).is_none() {
-            return Err(AppError::invalid("cursor", "is not a cursor this list gave"));
+            return Err(AppError::invalid(
+                "cursor",
+                "is not a cursor this list gave",
+            ));
         }
     }
     let spec = store::QuerySpec::index(keys::GSI1, pk)

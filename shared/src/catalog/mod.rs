@@ -7,10 +7,10 @@
 //! - [`browse`]: the storefront reads (list, search, detail, facets) with prices and availability.
 //! - [`files`]: CSV / JSON import and export of items, prices and stock.
 
-pub mod model;
 pub mod browse;
 pub mod files;
 pub mod items;
+pub mod model;
 pub mod stock;
 pub mod text;
 pub mod warehouses;

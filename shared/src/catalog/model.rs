@@ -168,7 +168,9 @@ pub struct ItemPatch {
 }
 
 fn no_control(value: &str) -> bool {
-    !value.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+    !value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
 }
 
 fn label(
@@ -184,7 +186,10 @@ fn label(
             errors.push(FieldError::new(field, "is required"));
         }
     } else if value.chars().count() > max {
-        errors.push(FieldError::new(field, format!("must be at most {max} characters")));
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     } else if !no_control(&value) || value.contains('\n') {
         errors.push(FieldError::new(field, "must be one line of text"));
     } else if super::text::key_of(&value).is_empty() {
@@ -208,7 +213,10 @@ pub fn parse_tax_rate(raw: &str) -> Result<Decimal, String> {
 
 fn check_images(images: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     if images.len() > MAX_IMAGES {
-        errors.push(FieldError::new("images", format!("at most {MAX_IMAGES} images")));
+        errors.push(FieldError::new(
+            "images",
+            format!("at most {MAX_IMAGES} images"),
+        ));
     }
     let mut out = Vec::with_capacity(images.len());
     for (i, raw) in images.iter().enumerate() {
@@ -216,7 +224,9 @@ fn check_images(images: &[String], errors: &mut Vec<FieldError>) -> Vec<String> 
         let valid = (url.starts_with("https://") || url.starts_with("http://"))
             && url.len() > "https://".len()
             && url.chars().count() <= MAX_IMAGE_URL_CHARS
-            && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '|');
+            && !url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '|');
         if valid {
             out.push(url.to_string());
         } else {
@@ -237,7 +247,10 @@ fn check_description(raw: &str, errors: &mut Vec<FieldError>) -> String {
             format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     } else if !no_control(&value) {
-        errors.push(FieldError::new("description", "must not contain control characters"));
+        errors.push(FieldError::new(
+            "description",
+            "must not contain control characters",
+        ));
     }
     value
 }
@@ -251,7 +264,13 @@ impl ItemInput {
             .ok();
         let name = label("name", &self.name, true, MAX_NAME_CHARS, &mut errors);
         let description = check_description(&self.description, &mut errors);
-        let item_type = label("item_type", &self.item_type, true, MAX_LABEL_CHARS, &mut errors);
+        let item_type = label(
+            "item_type",
+            &self.item_type,
+            true,
+            MAX_LABEL_CHARS,
+            &mut errors,
+        );
         let brand = label("brand", &self.brand, false, MAX_LABEL_CHARS, &mut errors);
         let unit = label("unit", &self.unit, true, MAX_UNIT_CHARS, &mut errors);
         let images = check_images(&self.images, &mut errors);
@@ -294,7 +313,10 @@ impl ItemPatch {
                 .unwrap_or_else(|| current.item_type.clone()),
             brand: self.brand.clone().unwrap_or_else(|| current.brand.clone()),
             unit: self.unit.clone().unwrap_or_else(|| current.unit.clone()),
-            images: self.images.clone().unwrap_or_else(|| current.images.clone()),
+            images: self
+                .images
+                .clone()
+                .unwrap_or_else(|| current.images.clone()),
             tax_rate: self
                 .tax_rate
                 .clone()

@@ -16,7 +16,10 @@ use crate::store::{self, keys, Store, StoreError};
 use crate::types::now_rfc3339;
 
 pub fn stock_key(warehouse_id: &str, sku: &Sku) -> (String, String) {
-    (keys::warehouse_pk(warehouse_id), keys::stock_sk(sku.as_str()))
+    (
+        keys::warehouse_pk(warehouse_id),
+        keys::stock_sk(sku.as_str()),
+    )
 }
 
 /// Sets the on-hand quantity of one item in one warehouse, keeping `reserved`.

@@ -53,7 +53,11 @@ pub fn fold(text: &str) -> String {
 
 /// The words of a text, folded.
 pub fn words(text: &str) -> Vec<String> {
-    fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A stable key for a type or brand ("Power Tools" and "power-tools" are the same type):

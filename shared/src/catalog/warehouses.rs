@@ -26,7 +26,9 @@ pub async fn list_warehouses(store: &Store) -> Result<Vec<Warehouse>, StoreError
 
 /// Creates a warehouse (409 `warehouse-exists` when the id is taken).
 pub async fn create_warehouse(store: &Store, input: &WarehouseInput) -> AppResult<Warehouse> {
-    let warehouse = input.validate(&now_rfc3339()).map_err(AppError::Validation)?;
+    let warehouse = input
+        .validate(&now_rfc3339())
+        .map_err(AppError::Validation)?;
     match store.put_new(&warehouse_keys(&warehouse), &warehouse).await {
         Ok(()) => Ok(warehouse),
         Err(StoreError::ConditionFailed) => Err(AppError::conflict(

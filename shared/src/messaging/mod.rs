@@ -89,6 +89,12 @@ impl DomainEvent {
         Keys::new(keys::OUTBOX_PK, format!("{}#{}", self.occurred_at, self.id))
     }
 
+    /// The (PK, SK) of this event in the outbox (for callers that clean up in batches).
+    pub fn outbox_key(&self) -> (String, String) {
+        let k = self.outbox_keys();
+        (k.pk, k.sk)
+    }
+
     /// The outbox write to add to the business action's transaction.
     pub fn outbox_put(&self, store: &Store) -> Result<TransactWriteItem, StoreError> {
         store.tx_put(&self.outbox_keys(), self)

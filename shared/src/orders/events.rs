@@ -13,6 +13,7 @@ pub const NOTICE_MAX_LINES: usize = 100;
 /// Who hears of an order on the customer's side: the contact who placed it, or the customer's
 /// main email when staff placed it for the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = OrderRecipient)]
 pub struct Recipient {
     pub email: String,
     #[serde(default)]

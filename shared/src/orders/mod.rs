@@ -151,8 +151,8 @@ pub async fn relay(app: &App, events: &[DomainEvent]) {
         .iter()
         .filter(|e| published.contains(&e.id))
         .filter_map(|e| {
-            // The outbox key of `DomainEvent::outbox_put`.
-            let key = store::key_of(keys::OUTBOX_PK, &format!("{}#{}", e.occurred_at, e.id));
+            let (pk, sk) = e.outbox_key();
+            let key = store::key_of(&pk, &sk);
             DeleteRequest::builder()
                 .set_key(Some(key))
                 .build()

@@ -312,7 +312,10 @@ pub struct QuoteLine {
     pub total: Option<Decimal>,
 }
 
+/// A quote request and its answer (F26). Named `CustomerQuote` in the API description, apart
+/// from the pricing function's priced `Quote`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = CustomerQuote)]
 pub struct Quote {
     pub id: String,
     pub customer_id: String,

@@ -122,8 +122,10 @@ impl Ctx {
     }
 
     pub async fn price_list(&self, id: &str, currency: &str) {
-        let input = serde_json::from_value(json!({"id": id, "name": format!("List {id}"), "currency": currency}))
-            .expect("price list input");
+        let input = serde_json::from_value(
+            json!({"id": id, "name": format!("List {id}"), "currency": currency}),
+        )
+        .expect("price list input");
         shared::pricing::admin::create_price_list(&self.env.app.store, input)
             .await
             .expect("create price list");
