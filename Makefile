@@ -51,9 +51,8 @@ bench:
 	@infra/scripts/bench.sh
 
 dev-reset:
-	@infra/scripts/local-stack.sh stop
-	@if infra/scripts/local-stack.sh status >/dev/null 2>&1 || curl -s -o /dev/null --max-time 2 http://127.0.0.1:$${DDB_PORT:-8000}; then \
-		echo "DynamoDB Local is still running on :$${DDB_PORT:-8000} (stop make dev first)" >&2; exit 1; \
+	@if curl -s -o /dev/null --max-time 2 http://127.0.0.1:$${DDB_PORT:-8000}; then \
+		echo "DynamoDB Local is running on :$${DDB_PORT:-8000}: stop make dev (or make stack-stop) first" >&2; exit 1; \
 	fi
 	rm -rf .local/dynamodb
 	@echo "local data removed; make dev seeds the demo data again"

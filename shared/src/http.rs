@@ -49,6 +49,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: an empty body is `T::default()`; anything else is parsed and refused
+/// exactly like [`ApiJson`] (400 / 413 / 415 / 422 naming the field).
+pub struct OptionalApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| match e {
+                BytesRejection::FailedToBufferBody(_) => AppError::PayloadTooLarge,
+                other => AppError::MalformedBody(other.body_text()),
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        ApiJson::<T>::from_request(req, state).await.map(|ApiJson(v)| OptionalApiJson(v))
+    }
+}
+
 /// Parses a JSON document into `T`, mapping errors to problems that name the field.
 /// Every body the API takes is a JSON object.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {

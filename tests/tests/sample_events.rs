@@ -177,9 +177,15 @@ async fn erp_sync_sample(env: &TestEnv, name: &str, file: &str, text: &str) -> R
                     .count();
                 let response = erp_sync::handle(&sync, event).await;
                 if !response.batch_item_failures.is_empty() {
-                    Err(format!("batch item failures: {:?}", response.batch_item_failures))
+                    Err(format!(
+                        "batch item failures: {:?}",
+                        response.batch_item_failures
+                    ))
                 } else if simulator.received().len() != orders {
-                    Err(format!("the ERP received {} of {orders} order events", simulator.received().len()))
+                    Err(format!(
+                        "the ERP received {} of {orders} order events",
+                        simulator.received().len()
+                    ))
                 } else {
                     Ok(())
                 }

@@ -39,7 +39,10 @@ fn page_params(query: Result<Query<PageParams>, QueryRejection>) -> AppResult<Pa
     responses((status = 202, body = SyncRun, description = "queued; follow it in the run history"),
         (status = 401, body = Problem), (status = 403, body = Problem, description = "not an admin"),
         (status = 503, body = Problem, description = "the queue is unavailable; nothing started")))]
-async fn start_run(Extension(sync): Extension<SyncState>, principal: Principal) -> AppResult<(StatusCode, Json<SyncRun>)> {
+async fn start_run(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+) -> AppResult<(StatusCode, Json<SyncRun>)> {
     principal.require_admin()?;
     let run = runs::start_run(&sync.ctx, RunTrigger::Manual, Some(principal.actor_label())).await?;
     Ok((StatusCode::ACCEPTED, Json(run)))
@@ -49,10 +52,19 @@ async fn start_run(Extension(sync): Extension<SyncState>, principal: Principal) 
 #[utoipa::path(get, path = "/v1/admin/sync/runs", tag = "sync-admin", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<SyncRun>), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem, description = "bad cursor or limit")))]
-async fn list_runs(Extension(sync): Extension<SyncState>, principal: Principal, query: Result<Query<PageParams>, QueryRejection>) -> AppResult<Json<PageOf<SyncRun>>> {
+async fn list_runs(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    query: Result<Query<PageParams>, QueryRejection>,
+) -> AppResult<Json<PageOf<SyncRun>>> {
     principal.require_admin()?;
     let params = page_params(query)?;
-    let page = runs::list_runs(sync.ctx.store(), params.cursor.clone(), params.limit_or(20, 100)?).await?;
+    let page = runs::list_runs(
+        sync.ctx.store(),
+        params.cursor.clone(),
+        params.limit_or(20, 100)?,
+    )
+    .await?;
     Ok(Json(PageOf {
         items: page.items,
         next_cursor: page.next_cursor,
@@ -64,7 +76,11 @@ async fn list_runs(Extension(sync): Extension<SyncState>, principal: Principal, 
     params(("id" = String, Path, description = "run id")), security(("bearer" = [])),
     responses((status = 200, body = SyncRun), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
-async fn get_run(Extension(sync): Extension<SyncState>, principal: Principal, Path(id): Path<String>) -> AppResult<Json<SyncRun>> {
+async fn get_run(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> AppResult<Json<SyncRun>> {
     principal.require_admin()?;
     runs::get_run(sync.ctx.store(), &id)
         .await?
@@ -77,15 +93,27 @@ async fn get_run(Extension(sync): Extension<SyncState>, principal: Principal, Pa
 #[utoipa::path(get, path = "/v1/admin/sync/orders", tag = "sync-admin", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<OutboundState>), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
-async fn list_exported_orders(Extension(sync): Extension<SyncState>, principal: Principal, query: Result<Query<PageParams>, QueryRejection>) -> AppResult<Json<PageOf<OutboundState>>> {
+async fn list_exported_orders(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    query: Result<Query<PageParams>, QueryRejection>,
+) -> AppResult<Json<PageOf<OutboundState>>> {
     principal.require_admin()?;
     let params = page_params(query)?;
     if let Some(c) = &params.cursor {
         if shared::store::decode_cursor(c).is_none() {
-            return Err(AppError::invalid("cursor", "is not a cursor this list gave"));
+            return Err(AppError::invalid(
+                "cursor",
+                "is not a cursor this list gave",
+            ));
         }
     }
-    let page = outbound::list_states(sync.ctx.store(), params.cursor.clone(), params.limit_or(50, 200)?).await?;
+    let page = outbound::list_states(
+        sync.ctx.store(),
+        params.cursor.clone(),
+        params.limit_or(50, 200)?,
+    )
+    .await?;
     Ok(Json(PageOf {
         items: page.items,
         next_cursor: page.next_cursor,
@@ -101,7 +129,10 @@ pub(crate) struct DeadLetters {
 #[utoipa::path(get, path = "/v1/admin/sync/dead-letters", tag = "sync-admin", security(("bearer" = [])),
     responses((status = 200, body = DeadLetters), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 503, body = Problem)))]
-async fn list_dead_letters(Extension(sync): Extension<SyncState>, principal: Principal) -> AppResult<Json<DeadLetters>> {
+async fn list_dead_letters(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+) -> AppResult<Json<DeadLetters>> {
     principal.require_admin()?;
     Ok(Json(DeadLetters {
         items: dead_letters::list(&sync.ctx).await?,
@@ -113,7 +144,11 @@ async fn list_dead_letters(Extension(sync): Extension<SyncState>, principal: Pri
     security(("bearer" = [])),
     responses((status = 200, body = ReplayReport), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 422, body = Problem), (status = 503, body = Problem)))]
-async fn replay_dead_letters(Extension(sync): Extension<SyncState>, principal: Principal, ApiJson(request): ApiJson<ReplayRequest>) -> AppResult<Json<ReplayReport>> {
+async fn replay_dead_letters(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    ApiJson(request): ApiJson<ReplayRequest>,
+) -> AppResult<Json<ReplayReport>> {
     principal.require_admin()?;
     Ok(Json(dead_letters::replay(&sync.ctx, &request).await?))
 }

@@ -51,14 +51,19 @@ pub(crate) struct DocumentParams {
     responses((status = 200, body = PageOf<DocumentSummary>), (status = 401, body = Problem),
         (status = 403, body = Problem, description = "staff (act as the customer), or a contact without see_invoices"),
         (status = 422, body = Problem, description = "bad kind, cursor or limit")))]
-async fn list_documents(Extension(sync): Extension<SyncState>, principal: Principal, query: Result<Query<DocumentParams>, QueryRejection>) -> AppResult<Json<PageOf<DocumentSummary>>> {
+async fn list_documents(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    query: Result<Query<DocumentParams>, QueryRejection>,
+) -> AppResult<Json<PageOf<DocumentSummary>>> {
     let customer_id = invoices_scope(&principal)?;
     let Query(params) = query.map_err(|e| AppError::invalid("query", e.body_text()))?;
     let kind = match params.kind.as_deref() {
         None => None,
-        Some(raw) => Some(DocumentKind::parse(raw).ok_or_else(|| {
-            AppError::invalid("kind", "must be invoice, proforma or receipt")
-        })?),
+        Some(raw) => Some(
+            DocumentKind::parse(raw)
+                .ok_or_else(|| AppError::invalid("kind", "must be invoice, proforma or receipt"))?,
+        ),
     };
     let limit = match params.limit {
         None => 20,
@@ -77,9 +82,15 @@ async fn list_documents(Extension(sync): Extension<SyncState>, principal: Princi
     params(("id" = String, Path, description = "document id")), security(("bearer" = [])),
     responses((status = 200, body = Document), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
-async fn get_document(Extension(sync): Extension<SyncState>, principal: Principal, Path(id): Path<String>) -> AppResult<Json<Document>> {
+async fn get_document(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> AppResult<Json<Document>> {
     let customer_id = invoices_scope(&principal)?;
-    Ok(Json(documents::get_for_customer(sync.ctx.store(), customer_id, &id).await?))
+    Ok(Json(
+        documents::get_for_customer(sync.ctx.store(), customer_id, &id).await?,
+    ))
 }
 
 /// The seller's fiscal data: from the configuration, else the store's name.
@@ -99,7 +110,13 @@ fn file_name(document: &Document) -> String {
     let number: String = document
         .number
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{}-{number}.pdf", document.kind.as_str())
 }
@@ -110,14 +127,22 @@ fn file_name(document: &Document) -> String {
     params(("id" = String, Path, description = "document id")), security(("bearer" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the PDF"),
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn document_pdf(Extension(sync): Extension<SyncState>, principal: Principal, Path(id): Path<String>) -> AppResult<Response> {
+async fn document_pdf(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let customer_id = invoices_scope(&principal)?;
     let store = sync.ctx.store();
     let document = documents::get_for_customer(store, customer_id, &id).await?;
     let customer = shared::customers::profile::get(store, customer_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = render::render(&document, &seller(&sync).await?, &documents::customer_party(&customer));
+    let bytes = render::render(
+        &document,
+        &seller(&sync).await?,
+        &documents::customer_party(&customer),
+    );
     shared::activity::record(
         store,
         &principal,
@@ -142,8 +167,13 @@ async fn document_pdf(Extension(sync): Extension<SyncState>, principal: Principa
 /// documents minus open orders).
 #[utoipa::path(get, path = "/v1/statement", tag = "documents", security(("bearer" = [])),
     responses((status = 200, body = Statement), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn get_statement(Extension(sync): Extension<SyncState>, principal: Principal) -> AppResult<Json<Statement>> {
+async fn get_statement(
+    Extension(sync): Extension<SyncState>,
+    principal: Principal,
+) -> AppResult<Json<Statement>> {
     let customer_id = invoices_scope(&principal)?;
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    Ok(Json(documents::customer_statement(sync.ctx.store(), customer_id, &today).await?))
+    Ok(Json(
+        documents::customer_statement(sync.ctx.store(), customer_id, &today).await?,
+    ))
 }

@@ -40,7 +40,9 @@ impl HttpErp {
 }
 
 /// 2xx: the answer; 408, 429 and 5xx: unreachable (retry); other 4xx: refused.
-async fn read<T: serde::de::DeserializeOwned>(response: Result<reqwest::Response, reqwest::Error>) -> Result<T, ErpError> {
+async fn read<T: serde::de::DeserializeOwned>(
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, ErpError> {
     let response = response.map_err(|e| ErpError::Unreachable(e.to_string()))?;
     let status = response.status();
     let body = response

@@ -32,7 +32,10 @@ pub(crate) struct ErpCaller;
 impl FromRequestParts<AppState> for ErpCaller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let sync = parts
             .extensions
             .get::<SyncState>()
@@ -46,7 +49,11 @@ impl FromRequestParts<AppState> for ErpCaller {
     }
 }
 
-async fn submit(sync: &SyncState, kind: RecordKind, body: BatchBody) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn submit(
+    sync: &SyncState,
+    kind: RecordKind,
+    body: BatchBody,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     let accepted = batches::submit(&sync.ctx, kind, body).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
@@ -59,7 +66,11 @@ async fn submit(sync: &SyncState, kind: RecordKind, body: BatchBody) -> AppResul
         (status = 409, body = Problem, description = "batch_id already used for another batch"),
         (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem, description = "every bad field, as records[i].field; nothing queued")))]
-async fn post_items(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJson(body): ApiJson<BatchBody>) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn post_items(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    ApiJson(body): ApiJson<BatchBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     submit(&sync, RecordKind::Items, body).await
 }
 
@@ -68,7 +79,11 @@ async fn post_items(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJ
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
-async fn post_prices(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJson(body): ApiJson<BatchBody>) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn post_prices(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    ApiJson(body): ApiJson<BatchBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     submit(&sync, RecordKind::Prices, body).await
 }
 
@@ -77,7 +92,11 @@ async fn post_prices(Extension(sync): Extension<SyncState>, _erp: ErpCaller, Api
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
-async fn post_stock(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJson(body): ApiJson<BatchBody>) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn post_stock(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    ApiJson(body): ApiJson<BatchBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     submit(&sync, RecordKind::Stock, body).await
 }
 
@@ -86,7 +105,11 @@ async fn post_stock(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJ
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
-async fn post_customers(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJson(body): ApiJson<BatchBody>) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn post_customers(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    ApiJson(body): ApiJson<BatchBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     submit(&sync, RecordKind::Customers, body).await
 }
 
@@ -95,7 +118,11 @@ async fn post_customers(Extension(sync): Extension<SyncState>, _erp: ErpCaller, 
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
-async fn post_documents(Extension(sync): Extension<SyncState>, _erp: ErpCaller, ApiJson(body): ApiJson<BatchBody>) -> AppResult<(StatusCode, Json<Accepted>)> {
+async fn post_documents(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    ApiJson(body): ApiJson<BatchBody>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
     submit(&sync, RecordKind::Documents, body).await
 }
 
@@ -103,6 +130,10 @@ async fn post_documents(Extension(sync): Extension<SyncState>, _erp: ErpCaller, 
 #[utoipa::path(get, path = "/v1/erp/batches/{id}", tag = "erp",
     params(("id" = String, Path, description = "batch id")), security(("erp_api_key" = [])),
     responses((status = 200, body = BatchStatus), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_batch(Extension(sync): Extension<SyncState>, _erp: ErpCaller, Path(id): Path<String>) -> AppResult<Json<BatchStatus>> {
+async fn get_batch(
+    Extension(sync): Extension<SyncState>,
+    _erp: ErpCaller,
+    Path(id): Path<String>,
+) -> AppResult<Json<BatchStatus>> {
     Ok(Json(batches::status(sync.ctx.store(), &id).await?))
 }

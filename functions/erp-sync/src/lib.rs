@@ -34,8 +34,15 @@ pub type SyncState = Arc<ErpSync>;
 
 impl ErpSync {
     /// `sqs`: `None` builds the client from the environment on first use.
-    pub fn new(app: AppState, sqs: Option<aws_sdk_sqs::Client>, settings: SyncSettings) -> SyncState {
-        let erp = HttpErp::new(settings.erp_base_url.clone(), settings.erp_api_key_out.clone());
+    pub fn new(
+        app: AppState,
+        sqs: Option<aws_sdk_sqs::Client>,
+        settings: SyncSettings,
+    ) -> SyncState {
+        let erp = HttpErp::new(
+            settings.erp_base_url.clone(),
+            settings.erp_api_key_out.clone(),
+        );
         Arc::new(Self {
             ctx: SyncContext::new(app, sqs, settings),
             erp,
@@ -62,10 +69,12 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         )
         .split_for_parts();
     // The ERP's routes take an API key instead of a session token.
-    doc.components.get_or_insert_with(Default::default).add_security_scheme(
-        "erp_api_key",
-        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
-    );
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "erp_api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+        );
     (router, doc)
 }
 

@@ -13,7 +13,15 @@ fn days(offset: i64) -> String {
         .to_string()
 }
 
-fn invoice(key: &str, number: &str, customer: &str, total: &str, paid: &str, due_in: i64, version: u64) -> Value {
+fn invoice(
+    key: &str,
+    number: &str,
+    customer: &str,
+    total: &str,
+    paid: &str,
+    due_in: i64,
+    version: u64,
+) -> Value {
     let total_d = d(total);
     let subtotal = (total_d / d("1.16")).round_dp(2);
     let tax = total_d - subtotal;
@@ -37,7 +45,10 @@ async fn customer_id(h: &Harness, erp_key: &str) -> String {
 }
 
 async fn unpaid(h: &Harness, customer: &str) -> rust_decimal::Decimal {
-    shared::orders::credit::CreditRecord::load(h.store(), customer).await.unwrap().unpaid
+    shared::orders::credit::CreditRecord::load(h.store(), customer)
+        .await
+        .unwrap()
+        .unpaid
 }
 
 #[tokio::test]
@@ -69,7 +80,11 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
             ]),
         )
         .await;
-    assert_eq!((docs["status"].as_str(), docs["applied"].as_u64()), (Some("applied"), Some(5)), "{docs}");
+    assert_eq!(
+        (docs["status"].as_str(), docs["applied"].as_u64()),
+        (Some("applied"), Some(5)),
+        "{docs}"
+    );
     // Unpaid documents count against the credit check of orders.
     assert_eq!(unpaid(&h, &a).await, d("6120.00"));
     assert_eq!(unpaid(&h, &b).await, d("1160.00"));
@@ -80,33 +95,101 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
     let items = list.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
     assert_eq!(items[0]["number"], "P-77", "newest first");
-    let invoices = h.call("GET", "/v1/documents?kind=invoice", Some(&token_a), None).await;
+    let invoices = h
+        .call("GET", "/v1/documents?kind=invoice", Some(&token_a), None)
+        .await;
     assert_eq!(invoices.json["items"].as_array().unwrap().len(), 2);
-    assert_eq!(h.call("GET", "/v1/documents?kind=memo", Some(&token_a), None).await.status, 422);
-    assert_eq!(h.call("GET", "/v1/documents?limit=0", Some(&token_a), None).await.status, 422);
+    assert_eq!(
+        h.call("GET", "/v1/documents?kind=memo", Some(&token_a), None)
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        h.call("GET", "/v1/documents?limit=0", Some(&token_a), None)
+            .await
+            .status,
+        422
+    );
 
     let id_of = |key: &str| shared::documents::document_id(key);
-    let doc = h.call("GET", &format!("/v1/documents/{}", id_of("F-1001")), Some(&token_a), None).await;
+    let doc = h
+        .call(
+            "GET",
+            &format!("/v1/documents/{}", id_of("F-1001")),
+            Some(&token_a),
+            None,
+        )
+        .await;
     assert_eq!(doc.status, 200);
-    assert_eq!((doc.json["number"].as_str(), doc.json["balance"].as_str()), (Some("A-1001"), Some("3800")));
+    assert_eq!(
+        (doc.json["number"].as_str(), doc.json["balance"].as_str()),
+        (Some("A-1001"), Some("3800"))
+    );
 
     // Another customer's document does not exist for A; nor does B's for a contact of A.
-    for path in [format!("/v1/documents/{}", id_of("F-2001")), format!("/v1/documents/{}/pdf", id_of("F-2001")), "/v1/documents/nope".to_string()] {
+    for path in [
+        format!("/v1/documents/{}", id_of("F-2001")),
+        format!("/v1/documents/{}/pdf", id_of("F-2001")),
+        "/v1/documents/nope".to_string(),
+    ] {
         let res = h.call("GET", &path, Some(&token_a), None).await;
         assert_eq!(res.status, 404, "{path}");
     }
     let token_b = h.contact_token(&b, true);
     let b_list = h.call("GET", "/v1/documents", Some(&token_b), None).await;
     assert_eq!(b_list.json["items"].as_array().unwrap().len(), 1);
-    assert_eq!(h.call("GET", &format!("/v1/documents/{}", id_of("F-1001")), Some(&token_b), None).await.status, 404);
+    assert_eq!(
+        h.call(
+            "GET",
+            &format!("/v1/documents/{}", id_of("F-1001")),
+            Some(&token_b),
+            None
+        )
+        .await
+        .status,
+        404
+    );
     // Contacts without see_invoices, staff without acting as the customer, and no token.
-    assert_eq!(h.call("GET", "/v1/documents", Some(&h.contact_token(&a, false)), None).await.status, 403);
-    assert_eq!(h.call("GET", "/v1/statement", Some(&h.contact_token(&a, false)), None).await.status, 403);
-    assert_eq!(h.call("GET", "/v1/documents", Some(&h.admin_token()), None).await.status, 403);
+    assert_eq!(
+        h.call(
+            "GET",
+            "/v1/documents",
+            Some(&h.contact_token(&a, false)),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        h.call(
+            "GET",
+            "/v1/statement",
+            Some(&h.contact_token(&a, false)),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        h.call("GET", "/v1/documents", Some(&h.admin_token()), None)
+            .await
+            .status,
+        403
+    );
     assert_eq!(h.call("GET", "/v1/documents", None, None).await.status, 401);
 
     // The PDF opens and its text shows the number and total.
-    let pdf = h.call("GET", &format!("/v1/documents/{}/pdf", id_of("F-1001")), Some(&token_a), None).await;
+    let pdf = h
+        .call(
+            "GET",
+            &format!("/v1/documents/{}/pdf", id_of("F-1001")),
+            Some(&token_a),
+            None,
+        )
+        .await;
     assert_eq!(pdf.status, 200);
     assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
     assert!(pdf.bytes.starts_with(b"%PDF-1.4"));
@@ -120,14 +203,33 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         .arg("-")
         .output()
         .expect("pdftotext (Debian package poppler-utils) is installed");
-    assert!(output.status.success(), "pdftotext: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
-    for expected in ["INVOICE", "A-1001", "5800.00 MXN", "2000.00 MXN", "3800.00 MXN", "Ferretería A S.A. de C.V.", "FAA010101AA1", "DDE990101AA1", "Taladro percutor 500 W"] {
+    for expected in [
+        "INVOICE",
+        "A-1001",
+        "5800.00 MXN",
+        "2000.00 MXN",
+        "3800.00 MXN",
+        "Ferretería A S.A. de C.V.",
+        "FAA010101AA1",
+        "DDE990101AA1",
+        "Taladro percutor 500 W",
+    ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
     std::fs::remove_dir_all(&dir).ok();
-    let activity = shared::activity::list(h.store(), &a, 10, None).await.unwrap();
-    assert!(activity.items.iter().any(|x| x.kind == "document_downloaded"));
+    let activity = shared::activity::list(h.store(), &a, 10, None)
+        .await
+        .unwrap();
+    assert!(activity
+        .items
+        .iter()
+        .any(|x| x.kind == "document_downloaded"));
 
     // The statement, with open orders counted against the credit.
     h.store()
@@ -156,8 +258,18 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
     let paid = invoice("F-1001", "A-1001", "C-A", "5800.00", "5800.00", -15, 2);
     h.push("documents", json!([paid.clone()])).await;
     h.push("documents", json!([paid])).await;
-    h.push("documents", json!([invoice("F-1001", "A-1001", "C-A", "5800.00", "0", -15, 1)])).await;
+    h.push(
+        "documents",
+        json!([invoice("F-1001", "A-1001", "C-A", "5800.00", "0", -15, 1)]),
+    )
+    .await;
     assert_eq!(unpaid(&h, &a).await, d("2320.00"));
-    let s = h.call("GET", "/v1/statement", Some(&token_a), None).await.json;
-    assert_eq!((s["overdue"].as_str(), s["unpaid"].as_str()), (Some("0.00"), Some("2320.00")));
+    let s = h
+        .call("GET", "/v1/statement", Some(&token_a), None)
+        .await
+        .json;
+    assert_eq!(
+        (s["overdue"].as_str(), s["unpaid"].as_str()),
+        (Some("0.00"), Some("2320.00"))
+    );
 }

@@ -22,7 +22,12 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
     let mut events = Vec::new();
     let mut expected: HashMap<String, Vec<OrderEventType>> = HashMap::new();
     for i in 0..100 {
-        let mut o = order(&format!("order-{i:03}"), "cust-1", "MTY", &[("SKU-1", 1 + i % 4), ("SKU-2", 2)]);
+        let mut o = order(
+            &format!("order-{i:03}"),
+            "cust-1",
+            "MTY",
+            &[("SKU-1", 1 + i % 4), ("SKU-2", 2)],
+        );
         h.put_order(&o).await;
         let mut kinds = vec![(event_types::ORDER_PLACED, OrderEventType::Placed)];
         if i < 30 {
@@ -68,17 +73,28 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
             break;
         }
     }
-    assert!(tried >= events.len() && failed >= 100, "every message was tried ({tried}, {failed} failed)");
+    assert!(
+        tried >= events.len() && failed >= 100,
+        "every message was tried ({tried}, {failed} failed)"
+    );
     assert!(h.sim.received().is_empty());
     assert_eq!(h.queue_depth(&h.env.queues.erp_sync_dlq_url).await, 0);
 
     // Back: everything goes through (after the retry delays).
     h.start_erp().await;
     h.drain_all(std::time::Duration::from_secs(120)).await;
-    assert_eq!(h.queue_depth(&h.env.queues.erp_sync_dlq_url).await, 0, "nothing dead-lettered");
+    assert_eq!(
+        h.queue_depth(&h.env.queues.erp_sync_dlq_url).await,
+        0,
+        "nothing dead-lettered"
+    );
 
     let received = h.sim.received();
-    assert!(h.sim.out_of_order().is_empty(), "{:?}", h.sim.out_of_order());
+    assert!(
+        h.sim.out_of_order().is_empty(),
+        "{:?}",
+        h.sim.out_of_order()
+    );
     let ids: HashSet<&str> = received.iter().map(|m| m.event_id.as_str()).collect();
     assert_eq!(ids.len(), received.len(), "each event once");
     assert_eq!(
@@ -88,7 +104,10 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
     );
     let mut per_order: HashMap<String, Vec<OrderEventType>> = HashMap::new();
     for m in &received {
-        per_order.entry(m.order.id.clone()).or_default().push(m.event_type);
+        per_order
+            .entry(m.order.id.clone())
+            .or_default()
+            .push(m.event_type);
         assert_eq!(m.sequence, m.event_type.sequence());
         assert_eq!(m.contract, shared::sync::erp::CONTRACT);
     }
@@ -107,10 +126,22 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
     assert!(text(&cancelled, "erp_cancel_acknowledged_at").is_some());
 
     // The exported orders list shows them to staff.
-    let page = h.call("GET", "/v1/admin/sync/orders?limit=200", Some(&h.admin_token()), None).await;
+    let page = h
+        .call(
+            "GET",
+            "/v1/admin/sync/orders?limit=200",
+            Some(&h.admin_token()),
+            None,
+        )
+        .await;
     assert_eq!(page.status, 200, "{}", page.json);
     assert_eq!(page.json["items"].as_array().unwrap().len(), 100);
-    assert_eq!(h.call("GET", "/v1/admin/sync/orders", Some(&h.agent_token()), None).await.status, 403);
+    assert_eq!(
+        h.call("GET", "/v1/admin/sync/orders", Some(&h.agent_token()), None)
+            .await
+            .status,
+        403
+    );
 
     // A redelivered event (the bus is at-least-once) is not sent again.
     h.publish(&events[..5]).await;
@@ -128,17 +159,26 @@ async fn an_event_the_erp_keeps_refusing_lands_in_the_dlq_and_replays_once() {
     // maxReceiveCount (5) failed receives; the next receive moves it to the DLQ (moto honours
     // the redrive policy).
     let drained = h.drain(30).await;
-    assert_eq!(drained.failed, shared::localstack::MAX_RECEIVE_COUNT as usize, "{drained:?}");
+    assert_eq!(
+        drained.failed,
+        shared::localstack::MAX_RECEIVE_COUNT as usize,
+        "{drained:?}"
+    );
     assert_eq!(h.queue_depth(&h.env.queues.erp_sync_queue_url).await, 0);
     assert_eq!(h.queue_depth(&h.env.queues.erp_sync_dlq_url).await, 1);
 
     let admin = h.admin_token();
-    let list = h.call("GET", "/v1/admin/sync/dead-letters", Some(&admin), None).await;
+    let list = h
+        .call("GET", "/v1/admin/sync/dead-letters", Some(&admin), None)
+        .await;
     assert_eq!(list.status, 200, "{}", list.json);
     let items = list.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["kind"], "order_event");
-    assert!(items[0]["summary"].as_str().unwrap().contains("order-poison"));
+    assert!(items[0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("order-poison"));
     // Listing does not consume it.
     assert_eq!(h.queue_depth(&h.env.queues.erp_sync_dlq_url).await, 1);
 
@@ -146,7 +186,12 @@ async fn an_event_the_erp_keeps_refusing_lands_in_the_dlq_and_replays_once() {
     h.sim.reject_order("order-poison", false);
     let id = items[0]["message_id"].as_str().unwrap();
     let replay = h
-        .call("POST", "/v1/admin/sync/dead-letters/replay", Some(&admin), Some(serde_json::json!({"message_ids": [id]})))
+        .call(
+            "POST",
+            "/v1/admin/sync/dead-letters/replay",
+            Some(&admin),
+            Some(serde_json::json!({"message_ids": [id]})),
+        )
         .await;
     assert_eq!(replay.status, 200, "{}", replay.json);
     assert_eq!(replay.json["replayed"].as_array().unwrap().len(), 1);

@@ -11,12 +11,21 @@ use shared::messaging::event_types;
 use shared::sync::records::RecordKind;
 
 async fn run(h: &Harness) -> serde_json::Value {
-    let res = h.call("POST", "/v1/admin/sync/run", Some(&h.admin_token()), None).await;
+    let res = h
+        .call("POST", "/v1/admin/sync/run", Some(&h.admin_token()), None)
+        .await;
     assert_eq!(res.status, 202, "{}", res.json);
     assert_eq!(res.json["status"], "queued");
     h.drain(30).await;
     let id = res.json["id"].as_str().unwrap();
-    let one = h.call("GET", &format!("/v1/admin/sync/runs/{id}"), Some(&h.admin_token()), None).await;
+    let one = h
+        .call(
+            "GET",
+            &format!("/v1/admin/sync/runs/{id}"),
+            Some(&h.admin_token()),
+            None,
+        )
+        .await;
     assert_eq!(one.status, 200);
     one.json
 }
@@ -42,7 +51,10 @@ async fn manual_runs_pull_changes_since_the_cursor_and_keep_a_history() {
             json!({"sku": "BAD SKU", "name": "Roto", "item_type": "Herramientas", "unit": "piece", "tax_rate": "0.16", "version": 1}),
         ],
     );
-    h.sim.feed(RecordKind::Stock, vec![json!({"warehouse_id": "MTY", "sku": "HAM-16", "on_hand": 50, "version": 1})]);
+    h.sim.feed(
+        RecordKind::Stock,
+        vec![json!({"warehouse_id": "MTY", "sku": "HAM-16", "on_hand": 50, "version": 1})],
+    );
 
     let first = run(&h).await;
     assert_eq!(first["status"], "succeeded", "{first}");
@@ -60,31 +72,94 @@ async fn manual_runs_pull_changes_since_the_cursor_and_keep_a_history() {
     assert_eq!(second["cursor_from"], first["cursor_to"]);
 
     // The ERP is down: the run fails and says why; the next one catches up.
-    h.sim.feed(RecordKind::Stock, vec![json!({"warehouse_id": "MTY", "sku": "HAM-16", "on_hand": 45, "version": 2})]);
+    h.sim.feed(
+        RecordKind::Stock,
+        vec![json!({"warehouse_id": "MTY", "sku": "HAM-16", "on_hand": 45, "version": 2})],
+    );
     h.stop_erp().await;
     let failed = run(&h).await;
     assert_eq!(failed["status"], "failed");
-    assert!(failed["error"].as_str().unwrap().contains("did not answer"), "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("did not answer"),
+        "{failed}"
+    );
     h.start_erp().await;
     let third = run(&h).await;
     assert_eq!(counts(&third, "stock"), (1, 1, 0, 0));
     assert_eq!(number(&h.stock("MTY", "HAM-16").await, "on_hand"), 45);
 
     // The history, newest first; admins only.
-    let list = h.call("GET", "/v1/admin/sync/runs?limit=10", Some(&h.admin_token()), None).await;
+    let list = h
+        .call(
+            "GET",
+            "/v1/admin/sync/runs?limit=10",
+            Some(&h.admin_token()),
+            None,
+        )
+        .await;
     assert_eq!(list.status, 200);
-    let ids: Vec<&str> = list.json["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, [&third["id"], &failed["id"], &second["id"], &first["id"]].map(|v| v.as_str().unwrap()));
-    assert_eq!(h.call("GET", "/v1/admin/sync/runs?limit=0", Some(&h.admin_token()), None).await.status, 422);
-    assert_eq!(h.call("GET", "/v1/admin/sync/runs?cursor=garbage", Some(&h.admin_token()), None).await.status, 422);
-    assert_eq!(h.call("POST", "/v1/admin/sync/run", Some(&h.agent_token()), None).await.status, 403);
-    assert_eq!(h.call("GET", "/v1/admin/sync/runs", Some(&h.contact_token("c1", true)), None).await.status, 403);
+    let ids: Vec<&str> = list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [&third["id"], &failed["id"], &second["id"], &first["id"]].map(|v| v.as_str().unwrap())
+    );
+    assert_eq!(
+        h.call(
+            "GET",
+            "/v1/admin/sync/runs?limit=0",
+            Some(&h.admin_token()),
+            None
+        )
+        .await
+        .status,
+        422
+    );
+    assert_eq!(
+        h.call(
+            "GET",
+            "/v1/admin/sync/runs?cursor=garbage",
+            Some(&h.admin_token()),
+            None
+        )
+        .await
+        .status,
+        422
+    );
+    assert_eq!(
+        h.call("POST", "/v1/admin/sync/run", Some(&h.agent_token()), None)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        h.call(
+            "GET",
+            "/v1/admin/sync/runs",
+            Some(&h.contact_token("c1", true)),
+            None
+        )
+        .await
+        .status,
+        403
+    );
 
     // The schedule starts the same kind of run.
     let summary = erp_sync::scheduled_run(&h.sync).await.unwrap();
     assert!(summary.contains("queued"));
     h.drain(10).await;
-    let list = h.call("GET", "/v1/admin/sync/runs?limit=1", Some(&h.admin_token()), None).await;
+    let list = h
+        .call(
+            "GET",
+            "/v1/admin/sync/runs?limit=1",
+            Some(&h.admin_token()),
+            None,
+        )
+        .await;
     assert_eq!(list.json["items"][0]["trigger"], "schedule");
     assert_eq!(list.json["items"][0]["status"], "succeeded");
 }
@@ -106,7 +181,10 @@ async fn reserve(h: &Harness, q: i64) {
 #[tokio::test]
 async fn an_order_the_erp_acknowledged_is_not_subtracted_twice() {
     let h = Harness::new().await;
-    h.sim.feed(RecordKind::Stock, vec![json!({"warehouse_id": "MTY", "sku": "DRL-1", "on_hand": 50, "version": 1})]);
+    h.sim.feed(
+        RecordKind::Stock,
+        vec![json!({"warehouse_id": "MTY", "sku": "DRL-1", "on_hand": 50, "version": 1})],
+    );
     run(&h).await;
     let available = |s: &shared::store::Item| number(s, "on_hand") - number(s, "reserved");
     assert_eq!(available(&h.stock("MTY", "DRL-1").await), 50);
@@ -123,17 +201,28 @@ async fn an_order_the_erp_acknowledged_is_not_subtracted_twice() {
     let synced = run(&h).await;
     assert_eq!(counts(&synced, "stock"), (1, 1, 0, 0));
     let stock = h.stock("MTY", "DRL-1").await;
-    assert_eq!((number(&stock, "erp_on_hand"), number(&stock, "on_hand"), number(&stock, "reserved")), (45, 50, 5));
+    assert_eq!(
+        (
+            number(&stock, "erp_on_hand"),
+            number(&stock, "on_hand"),
+            number(&stock, "reserved")
+        ),
+        (45, 50, 5)
+    );
     assert_eq!(available(&stock), 45, "not 40: the order is counted once");
 
     // Cancelled: the orders code releases the reservation, the ERP gives its units back.
     o.status = shared::orders::OrderStatus::Cancelled;
     h.put_order(&o).await;
     reserve(&h, -5).await;
-    h.publish(&[event_of(&o, event_types::ORDER_CANCELLED)]).await;
+    h.publish(&[event_of(&o, event_types::ORDER_CANCELLED)])
+        .await;
     h.drain(10).await;
     assert_eq!(h.sim.stock("MTY", "DRL-1"), Some(50));
     run(&h).await;
     let stock = h.stock("MTY", "DRL-1").await;
-    assert_eq!((number(&stock, "on_hand"), number(&stock, "reserved")), (50, 0));
+    assert_eq!(
+        (number(&stock, "on_hand"), number(&stock, "reserved")),
+        (50, 0)
+    );
 }

@@ -17,12 +17,28 @@ use shared::sync::batches::{apply_chunk, chunk_records, ChunkMessage};
 use shared::sync::records::RecordKind;
 use shared::testing::TestEnv;
 
-fn write_results(f: &BTreeMap<&str, Value>) -> Result<String, String> { Ok(format!("{f:?}")) }
+fn write_results(f: &BTreeMap<&str, Value>) -> Result<String, String> {
+    Ok(format!("{f:?}"))
+}
 
 const RECORDS: usize = 10_000;
 const WORDS: &[&str] = &[
-    "taladro", "sierra", "lijadora", "esmeril", "pulidora", "llave", "martillo", "pinza",
-    "desarmador", "nivel", "escalera", "manguera", "pintura", "brocha", "tornillo", "taquete",
+    "taladro",
+    "sierra",
+    "lijadora",
+    "esmeril",
+    "pulidora",
+    "llave",
+    "martillo",
+    "pinza",
+    "desarmador",
+    "nivel",
+    "escalera",
+    "manguera",
+    "pintura",
+    "brocha",
+    "tornillo",
+    "taquete",
 ];
 
 /// Applies one batch chunk by chunk; answers (seconds, DynamoDB requests, per operation).
@@ -49,7 +65,11 @@ async fn apply_batch(
             .await
             .map_err(|e| format!("apply {}: {e}", kind.as_str()))?;
         if report.rejected > 0 {
-            return Err(format!("{} rows rejected: {:?}", report.rejected, report.errors.first()));
+            return Err(format!(
+                "{} rows rejected: {:?}",
+                report.rejected,
+                report.errors.first()
+            ));
         }
         applied += report.applied;
     }
@@ -92,9 +112,11 @@ pub async fn run() -> Result<(), String> {
 
     println!();
     println!("erp sync bench: inbound batches of {RECORDS} records applied into DynamoDB Local");
-    let (items_s, items_requests, items_ops) = apply_batch(&env, &counter, RecordKind::Items, items).await?;
+    let (items_s, items_requests, items_ops) =
+        apply_batch(&env, &counter, RecordKind::Items, items).await?;
     println!("  items  {items_s:>7.2} s   {items_requests:>6} DynamoDB requests {items_ops:?}");
-    let (stock_s, stock_requests, stock_ops) = apply_batch(&env, &counter, RecordKind::Stock, stock).await?;
+    let (stock_s, stock_requests, stock_ops) =
+        apply_batch(&env, &counter, RecordKind::Stock, stock).await?;
     println!("  stock  {stock_s:>7.2} s   {stock_requests:>6} DynamoDB requests {stock_ops:?}");
     println!(
         "  (BatchWriteItem floor: {} requests per {RECORDS} records; stock rows are conditional, 100 per transaction)",
@@ -109,7 +131,13 @@ pub async fn run() -> Result<(), String> {
     let path = write_results(&figures)?;
     println!("  written to {path}");
     let app = &env.app;
-    let _ = app.store.client().delete_table().table_name(app.store.table()).send().await;
+    let _ = app
+        .store
+        .client()
+        .delete_table()
+        .table_name(app.store.table())
+        .send()
+        .await;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use shared::auth::Principal;
 use shared::error::Problem;
-use shared::http::{ApiJson, PageOf};
+use shared::http::{ApiJson, OptionalApiJson, PageOf};
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::handling::{self, OrderAction, Scope};
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::customer::CancelBody;
-use crate::http::{idempotency_key, list_params, optional_body, page, placed, ListParams};
+use crate::http::{idempotency_key, list_params, page, placed, ListParams};
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -136,9 +136,9 @@ async fn cancel_order(
     State(app): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    OptionalApiJson(body): OptionalApiJson<CancelBody>,
 ) -> AppResult<Json<Order>> {
-    let reason = optional_body::<CancelBody>(&body)?.reason;
+    let reason = body.reason;
     act(&app, &principal, &id, OrderAction::Cancel, reason).await
 }
 

@@ -9,7 +9,7 @@ use axum::Json;
 use serde::Deserialize;
 use shared::auth::Principal;
 use shared::error::Problem;
-use shared::http::{ApiJson, PageOf};
+use shared::http::{ApiJson, OptionalApiJson, PageOf};
 use shared::orders::cart::{self, CartUpdate, CartView};
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::handling::{self, OrderAction, Scope};
@@ -20,7 +20,7 @@ use shared::{AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::{idempotency_key, list_params, optional_body, page, placed, ListParams};
+use crate::http::{idempotency_key, list_params, page, placed, ListParams};
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -161,10 +161,10 @@ async fn cancel_order(
     State(app): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    OptionalApiJson(body): OptionalApiJson<CancelBody>,
 ) -> AppResult<Json<Order>> {
     let customer_id = principal.customer_scope()?;
-    let reason = optional_body::<CancelBody>(&body)?.reason;
+    let reason = body.reason;
     Ok(Json(
         handling::transition(
             &app,

@@ -108,11 +108,3 @@ pub fn placed(placed: Placed) -> Response {
     res
 }
 
-/// A JSON body that may be left out entirely (an empty body is the default value).
-pub fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> AppResult<T> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(T::default())
-    } else {
-        shared::http::parse_json(body)
-    }
-}

@@ -65,10 +65,18 @@ fn every_route_is_described_and_every_reference_resolves() {
     refs(&doc, &mut used);
     let missing: Vec<_> = used.difference(&schemas).collect();
     assert!(missing.is_empty(), "undefined schemas: {missing:?}");
-    for name in ["Order", "CustomerQuote", "Quote", "CartView", "StockShortProblem"] {
+    for name in [
+        "Order",
+        "CustomerQuote",
+        "Quote",
+        "CartView",
+        "StockShortProblem",
+    ] {
         assert!(schemas.contains(name), "{name} in {schemas:?}");
     }
     // The customer quote and the pricing quote are different schemas.
-    assert!(doc["components"]["schemas"]["CustomerQuote"]["properties"]["requested_by"].is_object());
+    assert!(
+        doc["components"]["schemas"]["CustomerQuote"]["properties"]["requested_by"].is_object()
+    );
     assert!(doc["components"]["schemas"]["Quote"]["properties"]["all_purchasable"].is_object());
 }

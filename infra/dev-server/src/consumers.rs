@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::{
     DeleteMessageBatchRequestEntry, MessageSystemAttributeName, QueueAttributeName,
 };
@@ -124,8 +124,12 @@ async fn delete_succeeded(
     Ok(count)
 }
 
-/// The email queue -> notifications function, forever.
-pub async fn poll_email_queue(app: AppState, sqs: aws_sdk_sqs::Client, queue: Queue) {
+/// A queue -> its consumer, forever: what the Lambda event source mapping does in AWS.
+pub async fn poll<F, Fut>(sqs: aws_sdk_sqs::Client, queue: Queue, handler: F)
+where
+    F: Fn(SqsEvent) -> Fut,
+    Fut: Future<Output = SqsBatchResponse>,
+{
     loop {
         let messages = match receive(&sqs, &queue).await {
             Ok(messages) => messages,
@@ -138,8 +142,7 @@ pub async fn poll_email_queue(app: AppState, sqs: aws_sdk_sqs::Client, queue: Qu
         if messages.is_empty() {
             continue;
         }
-        let event = sqs_event(&queue, &messages);
-        let response = notifications::handle(&app, event).await;
+        let response = handler(sqs_event(&queue, &messages)).await;
         let failed: Vec<String> = response
             .batch_item_failures
             .iter()

@@ -85,15 +85,27 @@ async fn bootstrap() -> Result<(AppState, Provisioned), String> {
 }
 
 /// Every HTTP function's router, merged as API Gateway routes them to the functions.
-fn merged_router(app: &AppState) -> axum::Router {
+fn merged_router(app: &AppState, erp: &erp_sync::SyncState) -> axum::Router {
     axum::Router::new()
         .merge(accounts::router(Arc::clone(app)))
         .merge(catalog::router(Arc::clone(app)))
         .merge(pricing::router(Arc::clone(app)))
         .merge(orders::router(Arc::clone(app)))
-        .merge(erp_sync::router(Arc::clone(app)))
+        .merge(erp_sync::router_with(Arc::clone(erp)))
         .merge(api_docs::router(Arc::clone(app)))
         .layer(axum::middleware::from_fn(log_request))
+}
+
+/// The erp-sync function's state on the local queues (`ERP_*` settings from the environment).
+fn erp_sync_state(
+    app: &AppState,
+    sqs: &aws_sdk_sqs::Client,
+    queues: &Provisioned,
+) -> erp_sync::SyncState {
+    let mut settings = shared::sync::SyncSettings::from_env();
+    settings.queue_url = Some(queues.erp_sync_queue_url.clone());
+    settings.dlq_url = Some(queues.erp_sync_dlq_url.clone());
+    erp_sync::ErpSync::new(Arc::clone(app), Some(sqs.clone()), settings)
 }
 
 /// One log line per request, like API Gateway's access log.
@@ -117,24 +129,34 @@ async fn log_request(
 
 async fn seed_only() -> Result<(), String> {
     let (app, provisioned) = bootstrap().await?;
-    let router = merged_router(&app);
+    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let router = merged_router(&app, &erp_sync_state(&app, &sqs, &provisioned));
     seed::run(&app, &router, &provisioned).await?;
     Ok(())
 }
 
 async fn serve() -> Result<(), String> {
     let (app, provisioned) = bootstrap().await?;
-    let router = merged_router(&app);
+    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let erp = erp_sync_state(&app, &sqs, &provisioned);
+    let router = merged_router(&app, &erp);
     let seeded = seed::run(&app, &router, &provisioned).await?;
 
-    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    // What Lambda's event source mappings and EventBridge schedules do in AWS.
     let email = consumers::Queue::resolve(&sqs, "email", &provisioned.email_queue_url).await?;
+    let erp_queue =
+        consumers::Queue::resolve(&sqs, "erp-sync", &provisioned.erp_sync_queue_url).await?;
     let mut background = tokio::task::JoinSet::new();
-    background.spawn(consumers::poll_email_queue(
-        Arc::clone(&app),
-        sqs.clone(),
-        email,
-    ));
+    let notify_app = Arc::clone(&app);
+    background.spawn(consumers::poll(sqs.clone(), email, move |event| {
+        let app = Arc::clone(&notify_app);
+        async move { notifications::handle(&app, event).await }
+    }));
+    let worker = Arc::clone(&erp);
+    background.spawn(consumers::poll(sqs.clone(), erp_queue, move |event| {
+        let sync = Arc::clone(&worker);
+        async move { erp_sync::handle(&sync, event).await }
+    }));
     background.spawn(consumers::every(
         "outbox-sweep",
         Duration::from_secs(10),
@@ -148,6 +170,21 @@ async fn serve() -> Result<(), String> {
         Arc::clone(&app),
         orders::expire_due_orders,
     ));
+    // The periodic ERP sync (every 30 minutes, as in AWS), when an ERP is configured.
+    if erp.ctx.settings.erp_base_url.is_some() {
+        let scheduled = Arc::clone(&erp);
+        background.spawn(consumers::every(
+            "erp-sync",
+            Duration::from_secs(30 * 60),
+            Arc::clone(&app),
+            move |_| {
+                let sync = Arc::clone(&scheduled);
+                async move { erp_sync::scheduled_run(&sync).await }
+            },
+        ));
+    } else {
+        tracing::info!("ERP_BASE_URL is not set: no periodic ERP sync");
+    }
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".into());
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());

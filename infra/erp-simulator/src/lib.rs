@@ -27,7 +27,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::sync::erp::{ChangeSet, ChangesPage, OrderAck, OrderEventMessage, OrderEventType, CONTRACT};
+use shared::sync::erp::{
+    ChangeSet, ChangesPage, OrderAck, OrderEventMessage, OrderEventType, CONTRACT,
+};
 use shared::sync::records::RecordKind;
 
 #[derive(Debug, Default)]
@@ -114,7 +116,10 @@ impl Running {
     pub async fn stop(mut self) {
         self.halt();
         if let Some(task) = self.task.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut Box::pin(task)).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), &mut Box::pin(task))
+                .await
+                .is_err()
+            {
                 tracing::warn!("erp-simulator: shutdown timed out");
             }
         }
@@ -243,7 +248,11 @@ impl Simulator {
     /// its credit, and three of its documents.
     pub fn load_demo(&self) {
         let today = chrono::Utc::now().date_naive();
-        let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+        let day = |offset: i64| {
+            (today + chrono::Duration::days(offset))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
         self.feed(
             RecordKind::Customers,
             vec![json!({
@@ -330,22 +339,37 @@ fn gate(sim: &Simulator, headers: &HeaderMap) -> Option<Response> {
     if let Some(key) = &sim.api_key {
         let presented = headers.get("x-api-key").and_then(|v| v.to_str().ok());
         if presented != Some(key.as_str()) {
-            return Some(error(StatusCode::UNAUTHORIZED, "missing or wrong X-Api-Key"));
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong X-Api-Key",
+            ));
         }
     }
     None
 }
 
-async fn post_order(State(sim): State<Simulator>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn post_order(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if let Some(refused) = gate(&sim, &headers) {
         return refused;
     }
     let message: OrderEventMessage = match serde_json::from_slice(&body) {
         Ok(m) => m,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("not an order event of contract v1: {e}")),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("not an order event of contract v1: {e}"),
+            )
+        }
     };
     if message.contract != CONTRACT {
-        return error(StatusCode::BAD_REQUEST, format!("unknown contract {}", message.contract));
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("unknown contract {}", message.contract),
+        );
     }
     let mut state = sim.lock();
     if let Some(ack) = state.acks.get(&message.event_id) {
@@ -353,7 +377,10 @@ async fn post_order(State(sim): State<Simulator>, headers: HeaderMap, body: axum
     }
     let order_id = message.order.id.clone();
     if state.rejected_orders.contains(&order_id) {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, format!("order {order_id} is refused"));
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("order {order_id} is refused"),
+        );
     }
     let known = state.orders.get(&order_id).map(|o| o.sequence);
     match (message.event_type, known) {
@@ -419,14 +446,23 @@ struct ChangesQuery {
     limit: Option<usize>,
 }
 
-async fn get_changes(State(sim): State<Simulator>, headers: HeaderMap, Query(query): Query<ChangesQuery>) -> Response {
+async fn get_changes(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    Query(query): Query<ChangesQuery>,
+) -> Response {
     if let Some(refused) = gate(&sim, &headers) {
         return refused;
     }
     let start: usize = match query.since.as_deref().map(str::parse) {
         None => 0,
         Some(Ok(n)) => n,
-        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "since must be a cursor this ERP gave"),
+        Some(Err(_)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "since must be a cursor this ERP gave",
+            )
+        }
     };
     let limit = query.limit.unwrap_or(1000).clamp(1, 10_000);
     let state = sim.lock();
@@ -443,7 +479,13 @@ async fn get_changes(State(sim): State<Simulator>, headers: HeaderMap, Query(que
         list.push(record.clone());
     }
     // Within a page, newer records of the same key win (one record per key and page).
-    for list in [&mut changes.stock, &mut changes.items, &mut changes.prices, &mut changes.customers, &mut changes.documents] {
+    for list in [
+        &mut changes.stock,
+        &mut changes.items,
+        &mut changes.prices,
+        &mut changes.customers,
+        &mut changes.documents,
+    ] {
         let mut seen = HashSet::new();
         let mut kept: Vec<Value> = list
             .iter()
@@ -481,7 +523,11 @@ struct Feed {
     records: Vec<Value>,
 }
 
-async fn post_feed(State(sim): State<Simulator>, headers: HeaderMap, Json(feed): Json<Feed>) -> Response {
+async fn post_feed(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    Json(feed): Json<Feed>,
+) -> Response {
     if let Some(refused) = gate(&sim, &headers) {
         return refused;
     }
@@ -501,7 +547,11 @@ fn yes() -> bool {
     true
 }
 
-async fn post_reject(State(sim): State<Simulator>, headers: HeaderMap, Json(body): Json<Reject>) -> Response {
+async fn post_reject(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    Json(body): Json<Reject>,
+) -> Response {
     if let Some(refused) = gate(&sim, &headers) {
         return refused;
     }

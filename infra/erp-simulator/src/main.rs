@@ -11,9 +11,14 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse::<u16>().ok())
         .unwrap_or(4000);
-    let api_key = std::env::var("ERP_SIM_API_KEY").ok().filter(|k| !k.is_empty());
+    let api_key = std::env::var("ERP_SIM_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty());
     let simulator = erp_simulator::Simulator::new(api_key);
-    if std::env::var("ERP_SIM_DEMO").map(|v| v != "0").unwrap_or(true) {
+    if std::env::var("ERP_SIM_DEMO")
+        .map(|v| v != "0")
+        .unwrap_or(true)
+    {
         simulator.load_demo();
     }
     let running = simulator.start(&format!("127.0.0.1:{port}")).await?;

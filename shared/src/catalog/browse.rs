@@ -484,10 +484,13 @@ async fn read_page(
                 sk_prefix.as_deref().unwrap_or("")
             );
             let start = decode(cursor, &shape)?;
-            let fetch = if filter.is_empty() && search.is_none() {
-                page
-            } else {
-                page * OVERFETCH
+            // Read what a full page needs: exactly the page when every entry read is shown;
+            // twice the page for a plain search (an item listed at its first matching word
+            // only); more when a filter drops entries.
+            let fetch = match (filter.is_empty(), &search) {
+                (true, None) => page,
+                (true, Some(_)) => page * 2,
+                (false, _) => page * OVERFETCH,
             };
             let (raw_items, last_key) = query(
                 store,

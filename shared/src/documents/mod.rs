@@ -48,7 +48,9 @@ pub async fn list(
         Some(c) => {
             let key = store::decode_cursor(c)
                 .filter(|k| {
-                    k.get(keys::PK).and_then(|v| v.as_s().ok()).map(String::as_str)
+                    k.get(keys::PK)
+                        .and_then(|v| v.as_s().ok())
+                        .map(String::as_str)
                         == Some(keys::customer_pk(customer_id).as_str())
                 })
                 .ok_or_else(|| AppError::invalid("cursor", "is not a cursor this list gave"))?;
@@ -89,7 +91,10 @@ pub async fn list(
 }
 
 /// Every document summary of the customer (for the statement).
-pub async fn all_summaries(store: &Store, customer_id: &str) -> Result<Vec<DocumentSummary>, StoreError> {
+pub async fn all_summaries(
+    store: &Store,
+    customer_id: &str,
+) -> Result<Vec<DocumentSummary>, StoreError> {
     store
         .query_all(
             QuerySpec::partition(keys::customer_pk(customer_id))
@@ -99,7 +104,11 @@ pub async fn all_summaries(store: &Store, customer_id: &str) -> Result<Vec<Docum
 }
 
 /// F28 for one customer, as of `today` (`YYYY-MM-DD`).
-pub async fn customer_statement(store: &Store, customer_id: &str, today: &str) -> AppResult<Statement> {
+pub async fn customer_statement(
+    store: &Store,
+    customer_id: &str,
+    today: &str,
+) -> AppResult<Statement> {
     let customer = crate::customers::profile::get(store, customer_id)
         .await?
         .ok_or(AppError::NotFound)?;

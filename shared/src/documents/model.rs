@@ -151,7 +151,12 @@ pub fn document_id(erp_key: &str) -> String {
 }
 
 /// What a document adds to the customer's unpaid total: issued invoices' open amount.
-pub fn balance_of(kind: DocumentKind, status: DocumentStatus, total: Decimal, paid: Decimal) -> Decimal {
+pub fn balance_of(
+    kind: DocumentKind,
+    status: DocumentStatus,
+    total: Decimal,
+    paid: Decimal,
+) -> Decimal {
     if kind == DocumentKind::Invoice && status == DocumentStatus::Issued {
         (total - paid).max(Decimal::ZERO)
     } else {
@@ -206,12 +211,29 @@ mod tests {
     #[test]
     fn only_issued_invoices_owe() {
         let issued = DocumentStatus::Issued;
-        assert_eq!(balance_of(DocumentKind::Invoice, issued, d("100"), d("30")), d("70"));
-        assert_eq!(balance_of(DocumentKind::Invoice, issued, d("100"), d("130")), d("0"));
-        assert_eq!(balance_of(DocumentKind::Proforma, issued, d("100"), d("0")), d("0"));
-        assert_eq!(balance_of(DocumentKind::Receipt, issued, d("100"), d("100")), d("0"));
         assert_eq!(
-            balance_of(DocumentKind::Invoice, DocumentStatus::Cancelled, d("100"), d("0")),
+            balance_of(DocumentKind::Invoice, issued, d("100"), d("30")),
+            d("70")
+        );
+        assert_eq!(
+            balance_of(DocumentKind::Invoice, issued, d("100"), d("130")),
+            d("0")
+        );
+        assert_eq!(
+            balance_of(DocumentKind::Proforma, issued, d("100"), d("0")),
+            d("0")
+        );
+        assert_eq!(
+            balance_of(DocumentKind::Receipt, issued, d("100"), d("100")),
+            d("0")
+        );
+        assert_eq!(
+            balance_of(
+                DocumentKind::Invoice,
+                DocumentStatus::Cancelled,
+                d("100"),
+                d("0")
+            ),
             d("0")
         );
     }

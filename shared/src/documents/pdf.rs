@@ -60,7 +60,14 @@ impl Page {
     }
 
     /// Text whose right edge is at `right`.
-    pub fn text_right(&mut self, right: f32, y: f32, size: f32, font: Font, text: impl Into<String>) {
+    pub fn text_right(
+        &mut self,
+        right: f32,
+        y: f32,
+        size: f32,
+        font: Font,
+        text: impl Into<String>,
+    ) {
         let text = text.into();
         let x = right - text_width(&text, size);
         self.text(x, y, size, font, text);
@@ -74,7 +81,8 @@ impl Page {
 /// Helvetica advance widths (1/1000 em) of the printable ASCII characters, from the font's
 /// AFM; other characters count as an average glyph. Used to right-align and to clip text.
 const HELVETICA_WIDTHS: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '..'/'
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
+    278, // ' '..'/'
     556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // '0'..'9'
     278, 278, 584, 584, 584, 556, 1015, // ':'..'@'
     667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, // 'A'..'M'
@@ -281,7 +289,13 @@ mod tests {
         page.text(50.0, 800.0, 12.0, Font::Bold, "Factura (A) \\ 1");
         page.rule(50.0, 790.0, 545.0, 790.0);
         let mut second = Page::default();
-        second.text(50.0, 800.0, 10.0, Font::Regular, "Página 2 – São Paulo, Timișoara €");
+        second.text(
+            50.0,
+            800.0,
+            10.0,
+            Font::Regular,
+            "Página 2 – São Paulo, Timișoara €",
+        );
         let pdf = write_pdf("Test", &[page, second]);
         assert!(pdf.starts_with(b"%PDF-1.4\n"));
         assert!(pdf.ends_with(b"%%EOF\n"));
@@ -297,7 +311,15 @@ mod tests {
             .unwrap();
         assert_eq!(&pdf[startxref..startxref + 4], b"xref");
         let table = std::str::from_utf8(&pdf[startxref..]).unwrap();
-        let count: usize = table.lines().nth(1).unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let count: usize = table
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(count, 10); // 5 fixed objects + 2 per page + the free entry
         for (i, line) in table.lines().skip(3).take(count - 1).enumerate() {
             assert_eq!(line.len() + 1, 20, "xref entries are 20 bytes");
@@ -325,7 +347,10 @@ mod tests {
 
     #[test]
     fn widths_align_and_clip() {
-        assert_eq!(text_width("100.00", 10.0), (556.0 * 5.0 + 278.0) * 10.0 / 1000.0);
+        assert_eq!(
+            text_width("100.00", 10.0),
+            (556.0 * 5.0 + 278.0) * 10.0 / 1000.0
+        );
         let clipped = clip("A very long description that does not fit", 60.0, 10.0);
         assert!(clipped.ends_with("..."));
         assert!(text_width(&clipped, 10.0) <= 60.0);

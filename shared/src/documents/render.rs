@@ -65,7 +65,13 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
     {
         let page = pages.last_mut().expect("a page");
         page.text(LEFT, y, 18.0, Font::Bold, document.kind.title());
-        page.text_right(RIGHT, y, 12.0, Font::Bold, format!("No. {}", document.number));
+        page.text_right(
+            RIGHT,
+            y,
+            12.0,
+            Font::Bold,
+            format!("No. {}", document.number),
+        );
         y -= 22.0;
         let mut facts = vec![format!("Issued: {}", document.issued_on)];
         if let Some(due) = &document.due_on {
@@ -86,10 +92,22 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
         let right = party_lines(receiver);
         for i in 0..left.len().max(right.len()) {
             if let Some(line) = left.get(i) {
-                page.text(LEFT, y, BODY, Font::Regular, clip(line, PAGE_WIDTH / 2.0 - LEFT - 10.0, BODY));
+                page.text(
+                    LEFT,
+                    y,
+                    BODY,
+                    Font::Regular,
+                    clip(line, PAGE_WIDTH / 2.0 - LEFT - 10.0, BODY),
+                );
             }
             if let Some(line) = right.get(i) {
-                page.text(PAGE_WIDTH / 2.0, y, BODY, Font::Regular, clip(line, RIGHT - PAGE_WIDTH / 2.0, BODY));
+                page.text(
+                    PAGE_WIDTH / 2.0,
+                    y,
+                    BODY,
+                    Font::Regular,
+                    clip(line, RIGHT - PAGE_WIDTH / 2.0, BODY),
+                );
             }
             y -= ROW;
         }
@@ -103,14 +121,38 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
             y = table_header(pages.last_mut().expect("a page"), PAGE_HEIGHT - 60.0);
         }
         let page = pages.last_mut().expect("a page");
-        page.text(COL_SKU, y, BODY, Font::Regular, clip(line.sku.as_deref().unwrap_or(""), 75.0, BODY));
+        page.text(
+            COL_SKU,
+            y,
+            BODY,
+            Font::Regular,
+            clip(line.sku.as_deref().unwrap_or(""), 75.0, BODY),
+        );
         let description = match &line.unit {
             Some(unit) => format!("{} ({unit})", line.description),
             None => line.description.clone(),
         };
-        page.text(COL_DESCRIPTION, y, BODY, Font::Regular, clip(&description, 190.0, BODY));
-        page.text_right(COL_QUANTITY_RIGHT, y, BODY, Font::Regular, quantity(line.quantity));
-        page.text_right(COL_UNIT_PRICE_RIGHT, y, BODY, Font::Regular, amount(line.unit_price));
+        page.text(
+            COL_DESCRIPTION,
+            y,
+            BODY,
+            Font::Regular,
+            clip(&description, 190.0, BODY),
+        );
+        page.text_right(
+            COL_QUANTITY_RIGHT,
+            y,
+            BODY,
+            Font::Regular,
+            quantity(line.quantity),
+        );
+        page.text_right(
+            COL_UNIT_PRICE_RIGHT,
+            y,
+            BODY,
+            Font::Regular,
+            amount(line.unit_price),
+        );
         page.text_right(COL_TOTAL_RIGHT, y, BODY, Font::Regular, amount(line.total));
         y -= ROW;
     }
@@ -140,12 +182,28 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
     y -= 6.0;
     for (label, value, font) in totals {
         page.text_right(COL_UNIT_PRICE_RIGHT, y, BODY + 1.0, font, label);
-        page.text_right(COL_TOTAL_RIGHT, y, BODY + 1.0, font, format!("{} {}", amount(value), document.currency));
+        page.text_right(
+            COL_TOTAL_RIGHT,
+            y,
+            BODY + 1.0,
+            font,
+            format!("{} {}", amount(value), document.currency),
+        );
         y -= ROW + 1.0;
     }
     if !document.references.is_empty() {
         y -= 8.0;
-        page.text(LEFT, y, BODY, Font::Regular, clip(&format!("References: {}", document.references.join(", ")), RIGHT - LEFT, BODY));
+        page.text(
+            LEFT,
+            y,
+            BODY,
+            Font::Regular,
+            clip(
+                &format!("References: {}", document.references.join(", ")),
+                RIGHT - LEFT,
+                BODY,
+            ),
+        );
         y -= ROW;
     }
     if let Some(notes) = document.notes.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -159,7 +217,13 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
         page.text(LEFT, 40.0, 8.0, Font::Regular, format!("{title}"));
-        page.text_right(RIGHT, 40.0, 8.0, Font::Regular, format!("Page {} of {count}", i + 1));
+        page.text_right(
+            RIGHT,
+            40.0,
+            8.0,
+            Font::Regular,
+            format!("Page {} of {count}", i + 1),
+        );
     }
     write_pdf(&title, &pages)
 }

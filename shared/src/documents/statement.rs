@@ -119,10 +119,13 @@ pub fn statement(
                 .map(|t| t.currency.clone())
         })
         .unwrap_or_else(|| default_currency.to_string());
-    let main = by_currency.get(&currency).cloned().unwrap_or(CurrencyTotals {
-        currency: currency.clone(),
-        ..Default::default()
-    });
+    let main = by_currency
+        .get(&currency)
+        .cloned()
+        .unwrap_or(CurrencyTotals {
+            currency: currency.clone(),
+            ..Default::default()
+        });
     let limit = setting
         .filter(|c| c.terms == PaymentTerms::Credit)
         .map(|c| c.limit)
@@ -165,7 +168,8 @@ mod tests {
     }
 
     fn invoice(total: &str, paid: &str, due: &str, status: DocumentStatus) -> DocumentSummary {
-        let balance = crate::documents::model::balance_of(DocumentKind::Invoice, status, d(total), d(paid));
+        let balance =
+            crate::documents::model::balance_of(DocumentKind::Invoice, status, d(total), d(paid));
         DocumentSummary {
             id: "x".into(),
             kind: DocumentKind::Invoice,
@@ -224,7 +228,13 @@ mod tests {
             Name::parse("X").unwrap(),
             Email::parse("a@uno.mx").unwrap(),
         );
-        let s = statement(&customer, &CreditRecord::default(), &[], "2025-02-15", "USD");
+        let s = statement(
+            &customer,
+            &CreditRecord::default(),
+            &[],
+            "2025-02-15",
+            "USD",
+        );
         assert_eq!(s.currency, "USD");
         assert_eq!(s.credit.available, Decimal::ZERO);
         assert!(s.credit.terms.is_none());

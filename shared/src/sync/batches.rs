@@ -169,7 +169,10 @@ pub fn chunk_records(records: &[serde_json::Value]) -> Vec<(usize, Vec<serde_jso
 /// The whole-batch check: every problem named, at most [`MAX_REPORTED_ERRORS`] of them.
 pub fn check_batch(kind: RecordKind, body: &BatchBody) -> AppResult<()> {
     if body.records.is_empty() {
-        return Err(AppError::invalid("records", "must hold at least one record"));
+        return Err(AppError::invalid(
+            "records",
+            "must hold at least one record",
+        ));
     }
     if body.records.len() > MAX_BATCH_RECORDS {
         return Err(AppError::invalid(
@@ -238,7 +241,10 @@ pub async fn submit(ctx: &SyncContext, kind: RecordKind, body: BatchBody) -> App
                         existing.record_count,
                         existing.kind.as_str()
                     ),
-                    errors: vec![FieldError::new("batch_id", "already used for another batch")],
+                    errors: vec![FieldError::new(
+                        "batch_id",
+                        "already used for another batch",
+                    )],
                 });
             }
             if existing.stage != "receiving" {
@@ -262,7 +268,11 @@ pub async fn submit(ctx: &SyncContext, kind: RecordKind, body: BatchBody) -> App
             offset,
             records,
         });
-        send(ctx, serde_json::to_string(&message).map_err(AppError::internal)?).await?;
+        send(
+            ctx,
+            serde_json::to_string(&message).map_err(AppError::internal)?,
+        )
+        .await?;
     }
     store
         .client()
@@ -300,7 +310,9 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
     let mut chunks: Vec<ChunkResult> = Vec::new();
     for raw in items {
         match raw.get(keys::SK) {
-            Some(AttributeValue::S(sk)) if sk == keys::ERP_BATCH_SK => batch = Some(store::from_item(raw)?),
+            Some(AttributeValue::S(sk)) if sk == keys::ERP_BATCH_SK => {
+                batch = Some(store::from_item(raw)?)
+            }
             Some(AttributeValue::S(sk)) if sk.starts_with(keys::ERP_CHUNK_SK_PREFIX) => {
                 chunks.push(store::from_item(raw)?)
             }
@@ -308,7 +320,10 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
         }
     }
     let batch = batch.ok_or(AppError::NotFound)?;
-    let applied_chunks = chunks.iter().filter(|c| c.state == ChunkState::Applied).count();
+    let applied_chunks = chunks
+        .iter()
+        .filter(|c| c.state == ChunkState::Applied)
+        .count();
     let state = if chunks.iter().any(|c| c.state == ChunkState::Failed) {
         BatchState::Failed
     } else if applied_chunks >= batch.chunk_count {
@@ -331,7 +346,11 @@ pub async fn status(store: &Store, batch_id: &str) -> AppResult<BatchStatus> {
         applied: chunks.iter().map(|c| c.applied).sum(),
         ignored: chunks.iter().map(|c| c.ignored).sum(),
         rejected: chunks.iter().map(|c| c.rejected).sum(),
-        pending: chunks.iter().filter(|c| c.state != ChunkState::Applied).map(|c| c.pending).sum(),
+        pending: chunks
+            .iter()
+            .filter(|c| c.state != ChunkState::Applied)
+            .map(|c| c.pending)
+            .sum(),
         errors,
         updated_at: chunks.iter().map(|c| c.updated_at.clone()).max(),
     })
@@ -352,9 +371,16 @@ fn absolute(errors: &[RowError], offset: usize) -> Vec<RecordError> {
         .collect()
 }
 
-async fn save_result(store: &Store, batch_id: &str, result: &ChunkResult) -> Result<(), StoreError> {
+async fn save_result(
+    store: &Store,
+    batch_id: &str,
+    result: &ChunkResult,
+) -> Result<(), StoreError> {
     let item = store::item(
-        &Keys::new(keys::erp_batch_pk(batch_id), keys::erp_chunk_sk(result.chunk)),
+        &Keys::new(
+            keys::erp_batch_pk(batch_id),
+            keys::erp_chunk_sk(result.chunk),
+        ),
         result,
     )?;
     let put = store
@@ -389,10 +415,21 @@ pub enum ChunkError {
 
 /// The worker's part: applies one chunk and records the result. `attempt` is the message's
 /// receive count; on the last attempt a chunk that still cannot be applied is marked failed.
-pub async fn apply_chunk(store: &Store, message: ChunkMessage, attempt: u32, last_attempt: bool) -> Result<ApplyReport, ChunkError> {
-    let key = (keys::erp_batch_pk(&message.batch_id), keys::erp_chunk_sk(message.chunk));
+pub async fn apply_chunk(
+    store: &Store,
+    message: ChunkMessage,
+    attempt: u32,
+    last_attempt: bool,
+) -> Result<ApplyReport, ChunkError> {
+    let key = (
+        keys::erp_batch_pk(&message.batch_id),
+        keys::erp_chunk_sk(message.chunk),
+    );
     let previous: Option<ChunkResult> = store.get(&key.0, &key.1).await?;
-    if previous.as_ref().is_some_and(|p| p.state == ChunkState::Applied) {
+    if previous
+        .as_ref()
+        .is_some_and(|p| p.state == ChunkState::Applied)
+    {
         return Ok(ApplyReport::default());
     }
     let (records, invalid) = validate(message.kind, &message.records, "records");
@@ -432,7 +469,12 @@ pub async fn apply_chunk(store: &Store, message: ChunkMessage, attempt: u32, las
         let first = &report.pending[0];
         return Err(ChunkError::Pending(
             pending,
-            format!("records[{}].{}: {}", message.offset + first.index, first.field, first.reason),
+            format!(
+                "records[{}].{}: {}",
+                message.offset + first.index,
+                first.field,
+                first.reason
+            ),
         ));
     }
     Ok(report)
@@ -449,7 +491,14 @@ fn split_path(path: &str) -> (usize, String) {
 }
 
 /// Writes the result of a chunk that is given up on (its message goes to the DLQ).
-pub async fn mark_failed(store: &Store, batch_id: &str, chunk: usize, offset: usize, reason: &str, attempt: u32) -> Result<(), StoreError> {
+pub async fn mark_failed(
+    store: &Store,
+    batch_id: &str,
+    chunk: usize,
+    offset: usize,
+    reason: &str,
+    attempt: u32,
+) -> Result<(), StoreError> {
     let result = ChunkResult {
         chunk,
         offset,
@@ -474,7 +523,9 @@ mod tests {
     #[test]
     fn chunks_stay_under_the_message_size() {
         let big = "x".repeat(1000);
-        let records: Vec<serde_json::Value> = (0..1000).map(|i| json!({"sku": format!("S{i}"), "name": big})).collect();
+        let records: Vec<serde_json::Value> = (0..1000)
+            .map(|i| json!({"sku": format!("S{i}"), "name": big}))
+            .collect();
         let chunks = chunk_records(&records);
         assert!(chunks.len() >= 5);
         let mut next = 0;
@@ -492,6 +543,9 @@ mod tests {
     fn paths_split_into_index_and_field() {
         assert_eq!(split_path("records[12].sku"), (12, "sku".to_string()));
         assert_eq!(split_path("records[3]"), (3, String::new()));
-        assert_eq!(split_path("records[3].lines[0].total"), (3, "lines[0].total".to_string()));
+        assert_eq!(
+            split_path("records[3].lines[0].total"),
+            (3, "lines[0].total".to_string())
+        );
     }
 }

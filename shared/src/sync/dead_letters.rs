@@ -7,7 +7,9 @@
 
 use std::collections::HashSet;
 
-use aws_sdk_sqs::types::{ChangeMessageVisibilityBatchRequestEntry, Message, MessageSystemAttributeName};
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, Message, MessageSystemAttributeName,
+};
 use serde::{Deserialize, Serialize};
 
 use super::worker::{describe, QueueMessage};

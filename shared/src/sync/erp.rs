@@ -185,7 +185,11 @@ impl ChangeSet {
     }
 
     pub fn len(&self) -> usize {
-        self.items.len() + self.prices.len() + self.stock.len() + self.customers.len() + self.documents.len()
+        self.items.len()
+            + self.prices.len()
+            + self.stock.len()
+            + self.customers.len()
+            + self.documents.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -219,7 +223,14 @@ pub enum ErpError {
 
 /// The ERP as the portal calls it.
 pub trait ErpApi: Send + Sync {
-    fn send_order_event(&self, message: &OrderEventMessage) -> impl Future<Output = Result<OrderAck, ErpError>> + Send;
+    fn send_order_event(
+        &self,
+        message: &OrderEventMessage,
+    ) -> impl Future<Output = Result<OrderAck, ErpError>> + Send;
 
-    fn changes(&self, since: Option<&str>, limit: u32) -> impl Future<Output = Result<ChangesPage, ErpError>> + Send;
+    fn changes(
+        &self,
+        since: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<ChangesPage, ErpError>> + Send;
 }

@@ -104,14 +104,19 @@ impl SyncSettings {
         };
         let a = Sha256::digest(expected.as_bytes());
         let b = Sha256::digest(presented.as_bytes());
-        a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        a.iter()
+            .zip(b.iter())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
     }
 
     /// How long a message waits before its next attempt after the ERP failed to answer:
     /// `base * 4^(attempt - 1)`, at most 12 hours (SQS's longest visibility timeout).
     pub fn retry_delay_seconds(&self, attempt: u32) -> i32 {
         let factor = 4u64.saturating_pow(attempt.saturating_sub(1));
-        self.retry_base_seconds.saturating_mul(factor).min(12 * 3600) as i32
+        self.retry_base_seconds
+            .saturating_mul(factor)
+            .min(12 * 3600) as i32
     }
 }
 
@@ -147,10 +152,9 @@ impl SyncContext {
     }
 
     pub fn queue_url(&self) -> Result<&str, crate::AppError> {
-        self.settings
-            .queue_url
-            .as_deref()
-            .ok_or_else(|| crate::AppError::Unavailable("ERP_SYNC_QUEUE_URL is not configured".into()))
+        self.settings.queue_url.as_deref().ok_or_else(|| {
+            crate::AppError::Unavailable("ERP_SYNC_QUEUE_URL is not configured".into())
+        })
     }
 }
 

@@ -18,7 +18,9 @@ use std::collections::{HashMap, HashSet};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use super::erp::{ErpApi, ErpError, ErpOrder, ErpOrderLine, OrderEventMessage, OrderEventType, CONTRACT};
+use super::erp::{
+    ErpApi, ErpError, ErpOrder, ErpOrderLine, OrderEventMessage, OrderEventType, CONTRACT,
+};
 use crate::catalog::Sku;
 use crate::messaging::{event_types, DomainEvent};
 use crate::orders::events::OrderNotice;
@@ -63,14 +65,21 @@ impl OutboundState {
     }
 }
 
-pub async fn load_state(store: &Store, order_id: &str) -> Result<Option<OutboundState>, StoreError> {
+pub async fn load_state(
+    store: &Store,
+    order_id: &str,
+) -> Result<Option<OutboundState>, StoreError> {
     store
         .get(&keys::erp_outbound_pk(order_id), keys::ERP_OUTBOUND_SK)
         .await
 }
 
 /// The orders sent to the ERP, most recently acknowledged first.
-pub async fn list_states(store: &Store, cursor: Option<String>, limit: i32) -> Result<Page<OutboundState>, StoreError> {
+pub async fn list_states(
+    store: &Store,
+    cursor: Option<String>,
+    limit: i32,
+) -> Result<Page<OutboundState>, StoreError> {
     store
         .query(
             store::QuerySpec::index(keys::GSI1, OUTBOUND_INDEX_PK)
@@ -87,7 +96,9 @@ pub fn event_type_of(kind: &str) -> Option<OrderEventType> {
         event_types::ORDER_PLACED => Some(OrderEventType::Placed),
         event_types::ORDER_CLAIMED => Some(OrderEventType::Claimed),
         // An expired order is cancelled as far as the ERP is concerned.
-        event_types::ORDER_CANCELLED | event_types::ORDER_EXPIRED => Some(OrderEventType::Cancelled),
+        event_types::ORDER_CANCELLED | event_types::ORDER_EXPIRED => {
+            Some(OrderEventType::Cancelled)
+        }
         _ => None,
     }
 }
@@ -151,7 +162,11 @@ fn order_from_notice(notice: &OrderNotice) -> ErpOrder {
 }
 
 /// Sends one order event to the ERP if it is due (see the module documentation).
-pub async fn deliver<E: ErpApi>(store: &Store, erp: &E, event: &DomainEvent) -> Result<Sent, OutboundError> {
+pub async fn deliver<E: ErpApi>(
+    store: &Store,
+    erp: &E,
+    event: &DomainEvent,
+) -> Result<Sent, OutboundError> {
     let Some(kind) = event_type_of(&event.kind) else {
         return Ok(Sent::Skipped);
     };
@@ -162,13 +177,19 @@ pub async fn deliver<E: ErpApi>(store: &Store, erp: &E, event: &DomainEvent) -> 
     if state.delivery(kind).is_some() {
         return Ok(Sent::AlreadyAcknowledged);
     }
-    let order: Option<Order> = store.get(&keys::order_pk(&order_id), keys::ORDER_SK).await?;
+    let order: Option<Order> = store
+        .get(&keys::order_pk(&order_id), keys::ORDER_SK)
+        .await?;
     if kind != OrderEventType::Placed && state.placed.is_none() {
-        return Err(OutboundError::Deferred(format!("order.placed of order {order_id}")));
+        return Err(OutboundError::Deferred(format!(
+            "order.placed of order {order_id}"
+        )));
     }
     let was_claimed = order.as_ref().is_some_and(|o| o.claimed_at.is_some());
     if kind == OrderEventType::Cancelled && was_claimed && state.claimed.is_none() {
-        return Err(OutboundError::Deferred(format!("order.claimed of order {order_id}")));
+        return Err(OutboundError::Deferred(format!(
+            "order.claimed of order {order_id}"
+        )));
     }
     let customer_erp_key = crate::customers::profile::get(store, &notice.customer_id)
         .await?
@@ -219,12 +240,20 @@ pub async fn deliver<E: ErpApi>(store: &Store, erp: &E, event: &DomainEvent) -> 
     Ok(Sent::Acknowledged(delivery))
 }
 
-async fn mark_order(store: &Store, order_id: &str, kind: OrderEventType, delivery: &Delivery) -> Result<(), StoreError> {
+async fn mark_order(
+    store: &Store,
+    order_id: &str,
+    kind: OrderEventType,
+    delivery: &Delivery,
+) -> Result<(), StoreError> {
     let mut update = store
         .client()
         .update_item()
         .table_name(store.table())
-        .set_key(Some(store::key_of(&keys::order_pk(order_id), keys::ORDER_SK)))
+        .set_key(Some(store::key_of(
+            &keys::order_pk(order_id),
+            keys::ORDER_SK,
+        )))
         .condition_expression("attribute_exists(PK)")
         .expression_attribute_values(":at", store::s(&delivery.acknowledged_at));
     update = match kind {
@@ -238,8 +267,12 @@ async fn mark_order(store: &Store, order_id: &str, kind: OrderEventType, deliver
                 .update_expression("SET erp_acknowledged_at = if_not_exists(erp_acknowledged_at, :at), erp_number = :number")
                 .expression_attribute_values(":number", number)
         }
-        OrderEventType::Claimed => update.update_expression("SET erp_claim_acknowledged_at = if_not_exists(erp_claim_acknowledged_at, :at)"),
-        OrderEventType::Cancelled => update.update_expression("SET erp_cancel_acknowledged_at = if_not_exists(erp_cancel_acknowledged_at, :at)"),
+        OrderEventType::Claimed => update.update_expression(
+            "SET erp_claim_acknowledged_at = if_not_exists(erp_claim_acknowledged_at, :at)",
+        ),
+        OrderEventType::Cancelled => update.update_expression(
+            "SET erp_cancel_acknowledged_at = if_not_exists(erp_cancel_acknowledged_at, :at)",
+        ),
     };
     match update.send().await {
         Ok(_) => Ok(()),
@@ -255,8 +288,15 @@ async fn mark_order(store: &Store, order_id: &str, kind: OrderEventType, deliver
     }
 }
 
-async fn record_delivery(store: &Store, order_id: &str, customer_id: &str, kind: OrderEventType, delivery: &Delivery) -> Result<(), StoreError> {
-    let value = serde_dynamo::to_attribute_value(delivery).map_err(|e| StoreError::Serde(e.to_string()))?;
+async fn record_delivery(
+    store: &Store,
+    order_id: &str,
+    customer_id: &str,
+    kind: OrderEventType,
+    delivery: &Delivery,
+) -> Result<(), StoreError> {
+    let value =
+        serde_dynamo::to_attribute_value(delivery).map_err(|e| StoreError::Serde(e.to_string()))?;
     let result = store
         .client()
         .update_item()
@@ -302,7 +342,10 @@ struct ReservingOrder {
 
 /// Units reserved by open (placed or claimed) orders the ERP has acknowledged, per warehouse
 /// and SKU, for the given warehouses: they are already in the ERP's stock figures.
-pub async fn acknowledged_reservations(store: &Store, warehouses: &HashSet<&str>) -> Result<HashMap<(String, Sku), i64>, StoreError> {
+pub async fn acknowledged_reservations(
+    store: &Store,
+    warehouses: &HashSet<&str>,
+) -> Result<HashMap<(String, Sku), i64>, StoreError> {
     let mut out: HashMap<(String, Sku), i64> = HashMap::new();
     for status in [OrderStatus::Placed, OrderStatus::Claimed] {
         let mut start = None;
@@ -321,14 +364,19 @@ pub async fn acknowledged_reservations(store: &Store, warehouses: &HashSet<&str>
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| StoreError::Other(format!("open orders: {}", e.into_service_error())))?;
+                .map_err(|e| {
+                    StoreError::Other(format!("open orders: {}", e.into_service_error()))
+                })?;
             for raw in page.items.unwrap_or_default() {
-                let Ok(order) = store::from_item::<ReservingOrder>(raw) else { continue };
+                let Ok(order) = store::from_item::<ReservingOrder>(raw) else {
+                    continue;
+                };
                 if !warehouses.contains(order.warehouse_id.as_str()) {
                     continue;
                 }
                 for line in order.lines {
-                    *out.entry((order.warehouse_id.clone(), line.sku)).or_default() += line.quantity;
+                    *out.entry((order.warehouse_id.clone(), line.sku))
+                        .or_default() += line.quantity;
                 }
             }
             match page.last_evaluated_key {

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::version;
 use crate::catalog::{check_warehouse_id, Item, ItemInput, Sku};
 use crate::customers::PaymentTerms;
-use crate::documents::{balance_of, document_id, Document, DocumentKind, DocumentLine, DocumentStatus, Party};
+use crate::documents::{
+    balance_of, document_id, Document, DocumentKind, DocumentLine, DocumentStatus, Party,
+};
 use crate::error::FieldError;
 use crate::pricing::admin::{check_price_list_id, check_tiers, parse_unit_price};
 use crate::pricing::{Currency, Price, Tier};
@@ -410,7 +412,10 @@ fn text(raw: &str, max: usize, required: bool) -> Result<String, String> {
     if value.chars().count() > max {
         return Err(format!("must be at most {max} characters"));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err("must not contain control characters".into());
     }
     Ok(value.to_string())
@@ -458,7 +463,11 @@ impl RowErrors<'_> {
 }
 
 /// Parses one record as `T`, naming a bad field by its path under `path`.
-fn parse_record<T: DeserializeOwned>(value: &serde_json::Value, path: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+fn parse_record<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
     if !value.is_object() {
         errors.push(FieldError::new(path, "must be an object"));
         return None;
@@ -472,8 +481,13 @@ fn parse_record<T: DeserializeOwned>(value: &serde_json::Value, path: &str, erro
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next())
             {
-                Some(name) if inner_path == "." => (format!("{path}.{name}"), "is required".to_string()),
-                Some(name) => (format!("{path}.{inner_path}.{name}"), "is required".to_string()),
+                Some(name) if inner_path == "." => {
+                    (format!("{path}.{name}"), "is required".to_string())
+                }
+                Some(name) => (
+                    format!("{path}.{inner_path}.{name}"),
+                    "is required".to_string(),
+                ),
                 None if inner_path == "." => (path.to_string(), message),
                 None => (format!("{path}.{inner_path}"), message),
             };
@@ -513,17 +527,29 @@ fn item_of(raw: ErpItem, row: &mut RowErrors, now: &str) -> Option<Item> {
 
 fn price_of(raw: ErpPrice, row: &mut RowErrors, now: &str) -> Option<PriceRecord> {
     let version = row.version(raw.version, raw.modified_at.as_deref());
-    let list = row.check("price_list_id", check_price_list_id(raw.price_list_id.trim()).map(|_| raw.price_list_id.trim().to_string()));
-    let currency = row.check("currency", Currency::parse(raw.currency.trim()).map(|c| c.as_str().to_string()));
+    let list = row.check(
+        "price_list_id",
+        check_price_list_id(raw.price_list_id.trim()).map(|_| raw.price_list_id.trim().to_string()),
+    );
+    let currency = row.check(
+        "currency",
+        Currency::parse(raw.currency.trim()).map(|c| c.as_str().to_string()),
+    );
     let list_name = match &raw.price_list_name {
-        Some(name) => row.check("price_list_name", Name::parse(name.clone()).map(|n| Some(n.as_str().to_string()))),
+        Some(name) => row.check(
+            "price_list_name",
+            Name::parse(name.clone()).map(|n| Some(n.as_str().to_string())),
+        ),
         None => Some(None),
     };
     let sku = row.check("sku", Sku::parse(raw.sku.clone()));
     let unit_price = row.check("unit_price", parse_unit_price(&raw.unit_price));
     let mut tiers = Vec::with_capacity(raw.tiers.len());
     for (i, tier) in raw.tiers.iter().enumerate() {
-        if let Some(price) = row.check(&format!("tiers[{i}].unit_price"), parse_unit_price(&tier.unit_price)) {
+        if let Some(price) = row.check(
+            &format!("tiers[{i}].unit_price"),
+            parse_unit_price(&tier.unit_price),
+        ) {
             tiers.push(Tier {
                 min_quantity: tier.min_quantity,
                 unit_price: price,
@@ -585,14 +611,23 @@ fn customer_of(raw: ErpCustomer, row: &mut RowErrors) -> Option<CustomerRecord> 
     };
     let price_list_id = match &raw.price_list_id {
         Some(id) => row
-            .check("price_list_id", check_price_list_id(id.trim()).map(|_| id.trim().to_string()))
+            .check(
+                "price_list_id",
+                check_price_list_id(id.trim()).map(|_| id.trim().to_string()),
+            )
             .map(Some),
         None => Some(None),
     };
     let mut warehouses_ok = true;
     if let Some(ids) = &raw.warehouse_ids {
         if ids.len() > crate::customers::profile::MAX_WAREHOUSES {
-            row.push("warehouse_ids", format!("at most {} warehouses", crate::customers::profile::MAX_WAREHOUSES));
+            row.push(
+                "warehouse_ids",
+                format!(
+                    "at most {} warehouses",
+                    crate::customers::profile::MAX_WAREHOUSES
+                ),
+            );
             warehouses_ok = false;
         }
         for (i, id) in ids.iter().enumerate() {
@@ -617,7 +652,10 @@ fn customer_of(raw: ErpCustomer, row: &mut RowErrors) -> Option<CustomerRecord> 
         None => Some(None),
         Some(c) => {
             let limit = row.check("credit.limit", money(&c.limit, false));
-            let currency = row.check("credit.currency", Currency::parse(c.currency.trim()).map(|c| c.as_str().to_string()));
+            let currency = row.check(
+                "credit.currency",
+                Currency::parse(c.currency.trim()).map(|c| c.as_str().to_string()),
+            );
             let days = row.check(
                 "credit.credit_days",
                 if c.credit_days <= 365 {
@@ -689,10 +727,17 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
         }),
     );
     let customer = match (&raw.customer_erp_key, &raw.customer_id) {
-        (Some(key), None) => row.check("customer_erp_key", check_erp_key(key)).map(CustomerRef::ErpKey),
-        (None, Some(id)) => row.check("customer_id", check_portal_id(id)).map(CustomerRef::PortalId),
+        (Some(key), None) => row
+            .check("customer_erp_key", check_erp_key(key))
+            .map(CustomerRef::ErpKey),
+        (None, Some(id)) => row
+            .check("customer_id", check_portal_id(id))
+            .map(CustomerRef::PortalId),
         (Some(_), Some(_)) => {
-            row.push("customer_id", "give customer_erp_key or customer_id, not both");
+            row.push(
+                "customer_id",
+                "give customer_erp_key or customer_id, not both",
+            );
             None
         }
         (None, None) => {
@@ -710,7 +755,10 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
             row.push("due_on", "must not be before issued_on");
         }
     }
-    let currency = row.check("currency", Currency::parse(raw.currency.trim()).map(|c| c.as_str().to_string()));
+    let currency = row.check(
+        "currency",
+        Currency::parse(raw.currency.trim()).map(|c| c.as_str().to_string()),
+    );
     if raw.lines.len() > MAX_DOCUMENT_LINES {
         row.push("lines", format!("at most {MAX_DOCUMENT_LINES} lines"));
     }
@@ -718,24 +766,44 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
     for (i, line) in raw.lines.iter().enumerate().take(MAX_DOCUMENT_LINES) {
         let at = |f: &str| format!("lines[{i}].{f}");
         let sku = match &line.sku {
-            Some(s) => row.check(&at("sku"), text(s, 64, false)).map(|s| Some(s).filter(|s| !s.is_empty())),
+            Some(s) => row
+                .check(&at("sku"), text(s, 64, false))
+                .map(|s| Some(s).filter(|s| !s.is_empty())),
             None => Some(None),
         };
         let description = row.check(&at("description"), text(&line.description, 300, true));
         let quantity = row.check(&at("quantity"), money(&line.quantity, true));
         let unit = match &line.unit {
-            Some(u) => row.check(&at("unit"), text(u, 20, false)).map(|u| Some(u).filter(|u| !u.is_empty())),
+            Some(u) => row
+                .check(&at("unit"), text(u, 20, false))
+                .map(|u| Some(u).filter(|u| !u.is_empty())),
             None => Some(None),
         };
         let unit_price = row.check(&at("unit_price"), money(&line.unit_price, true));
         let tax_rate = match &line.tax_rate {
-            Some(r) => row.check(&at("tax_rate"), crate::catalog::parse_tax_rate(r)).map(Some),
+            Some(r) => row
+                .check(&at("tax_rate"), crate::catalog::parse_tax_rate(r))
+                .map(Some),
             None => Some(None),
         };
         let total = row.check(&at("total"), money(&line.total, true));
-        if let (Some(sku), Some(description), Some(quantity), Some(unit), Some(unit_price), Some(tax_rate), Some(total)) =
-            (sku, description, quantity, unit, unit_price, tax_rate, total)
-        {
+        if let (
+            Some(sku),
+            Some(description),
+            Some(quantity),
+            Some(unit),
+            Some(unit_price),
+            Some(tax_rate),
+            Some(total),
+        ) = (
+            sku,
+            description,
+            quantity,
+            unit,
+            unit_price,
+            tax_rate,
+            total,
+        ) {
             lines.push(DocumentLine {
                 sku,
                 description,
@@ -774,7 +842,9 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
         }
     }
     let notes = match &raw.notes {
-        Some(n) => row.check("notes", text(n, 2000, false)).map(|n| Some(n).filter(|n| !n.is_empty())),
+        Some(n) => row
+            .check("notes", text(n, 2000, false))
+            .map(|n| Some(n).filter(|n| !n.is_empty())),
         None => Some(None),
     };
     if row.count > 0 {
@@ -810,7 +880,15 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
 }
 
 /// Reports a record whose key an earlier record of the batch already has.
-fn unique<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K, index: usize, path: &str, field: &str, prefix: &str, errors: &mut Vec<FieldError>) -> bool {
+fn unique<K: std::hash::Hash + Eq>(
+    seen: &mut HashMap<K, usize>,
+    key: K,
+    index: usize,
+    path: &str,
+    field: &str,
+    prefix: &str,
+    errors: &mut Vec<FieldError>,
+) -> bool {
     match seen.insert(key, index) {
         Some(first) => {
             errors.push(FieldError::new(
@@ -826,7 +904,11 @@ fn unique<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K, index: 
 /// Checks every record of a batch. `prefix` names the array (`records`, `changes.items`).
 /// Answers the valid records and every problem found (the caller decides whether one problem
 /// refuses the whole batch).
-pub fn validate(kind: RecordKind, values: &[serde_json::Value], prefix: &str) -> (Records, Vec<FieldError>) {
+pub fn validate(
+    kind: RecordKind,
+    values: &[serde_json::Value],
+    prefix: &str,
+) -> (Records, Vec<FieldError>) {
     let now = crate::types::now_rfc3339();
     let mut errors = Vec::new();
     macro_rules! each {
@@ -835,10 +917,18 @@ pub fn validate(kind: RecordKind, values: &[serde_json::Value], prefix: &str) ->
             let mut seen = HashMap::new();
             for (i, value) in values.iter().enumerate() {
                 let path = format!("{prefix}[{i}]");
-                let Some($raw) = parse_record::<$ty>(value, &path, &mut errors) else { continue };
-                let mut $row = RowErrors { path: &path, errors: &mut errors, count: 0 };
+                let Some($raw) = parse_record::<$ty>(value, &path, &mut errors) else {
+                    continue;
+                };
+                let mut $row = RowErrors {
+                    path: &path,
+                    errors: &mut errors,
+                    count: 0,
+                };
                 if let Some($rec) = $make {
-                    if $row.count == 0 && unique(&mut seen, $key, i, &path, $field, prefix, &mut errors) {
+                    if $row.count == 0
+                        && unique(&mut seen, $key, i, &path, $field, prefix, &mut errors)
+                    {
                         out.push((i, $rec));
                     }
                 }
@@ -847,7 +937,12 @@ pub fn validate(kind: RecordKind, values: &[serde_json::Value], prefix: &str) ->
         }};
     }
     let records = match kind {
-        RecordKind::Items => Records::Items(each!(ErpItem, |raw, row| item_of(raw, &mut row, &now), |r| r.sku.clone(), "sku")),
+        RecordKind::Items => Records::Items(each!(
+            ErpItem,
+            |raw, row| item_of(raw, &mut row, &now),
+            |r| r.sku.clone(),
+            "sku"
+        )),
         RecordKind::Prices => Records::Prices(each!(
             ErpPrice,
             |raw, row| price_of(raw, &mut row, &now),
@@ -860,7 +955,12 @@ pub fn validate(kind: RecordKind, values: &[serde_json::Value], prefix: &str) ->
             |r| (r.warehouse_id.clone(), r.sku.clone()),
             "sku"
         )),
-        RecordKind::Customers => Records::Customers(each!(ErpCustomer, |raw, row| customer_of(raw, &mut row), |r| r.erp_key.clone(), "erp_key")),
+        RecordKind::Customers => Records::Customers(each!(
+            ErpCustomer,
+            |raw, row| customer_of(raw, &mut row),
+            |r| r.erp_key.clone(),
+            "erp_key"
+        )),
         RecordKind::Documents => Records::Documents(each!(
             ErpDocument,
             |raw, row| document_of(raw, &mut row, &now),
@@ -890,7 +990,9 @@ mod tests {
             json!("not an object"),
         ];
         let (records, errors) = validate(RecordKind::Items, &values, "records");
-        let Records::Items(items) = records else { panic!() };
+        let Records::Items(items) = records else {
+            panic!()
+        };
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].1.sku.as_str(), "A-1");
         assert_eq!(items[0].1.version.as_deref(), Some("n00000000000000000003"));
@@ -915,17 +1017,31 @@ mod tests {
     fn stock_and_prices_name_their_fields() {
         let (_, errors) = validate(
             RecordKind::Stock,
-            &[json!({"warehouse_id": "MTY", "sku": "A", "on_hand": -1, "version": 1}), json!({"warehouse_id": "M T", "sku": "A", "on_hand": "7", "version": 1})],
+            &[
+                json!({"warehouse_id": "MTY", "sku": "A", "on_hand": -1, "version": 1}),
+                json!({"warehouse_id": "M T", "sku": "A", "on_hand": "7", "version": 1}),
+            ],
             "records",
         );
-        assert_eq!(fields(&errors), vec!["records[0].on_hand", "records[1].on_hand"]);
+        assert_eq!(
+            fields(&errors),
+            vec!["records[0].on_hand", "records[1].on_hand"]
+        );
         let (records, errors) = validate(
             RecordKind::Prices,
-            &[json!({"price_list_id": "L1", "currency": "MXN", "sku": "A", "unit_price": "10.5", "tiers": [{"min_quantity": 1, "unit_price": "9"}], "version": 1}),
-              json!({"price_list_id": "L1", "currency": "XXX", "sku": "B", "unit_price": "1", "version": 2})],
+            &[
+                json!({"price_list_id": "L1", "currency": "MXN", "sku": "A", "unit_price": "10.5", "tiers": [{"min_quantity": 1, "unit_price": "9"}], "version": 1}),
+                json!({"price_list_id": "L1", "currency": "XXX", "sku": "B", "unit_price": "1", "version": 2}),
+            ],
             "changes.prices",
         );
-        assert_eq!(fields(&errors), vec!["changes.prices[0].tiers[0].min_quantity", "changes.prices[1].currency"]);
+        assert_eq!(
+            fields(&errors),
+            vec![
+                "changes.prices[0].tiers[0].min_quantity",
+                "changes.prices[1].currency"
+            ]
+        );
         assert!(records.is_empty());
     }
 
@@ -937,9 +1053,15 @@ mod tests {
             "lines": [{"description": "Taladro", "quantity": "2", "unit_price": "100", "total": "200"}],
             "subtotal": "200", "tax": "32", "total": "232", "paid": "32", "version": 1
         });
-        let (records, errors) = validate(RecordKind::Documents, std::slice::from_ref(&good), "records");
+        let (records, errors) = validate(
+            RecordKind::Documents,
+            std::slice::from_ref(&good),
+            "records",
+        );
         assert!(errors.is_empty(), "{errors:?}");
-        let Records::Documents(docs) = records else { panic!() };
+        let Records::Documents(docs) = records else {
+            panic!()
+        };
         assert_eq!(docs[0].1.document.balance, Decimal::from(200));
         assert_eq!(docs[0].1.customer, CustomerRef::ErpKey("C1".into()));
         let mut bad = good.clone();
@@ -950,7 +1072,12 @@ mod tests {
         let (_, errors) = validate(RecordKind::Documents, &[bad], "records");
         assert_eq!(
             fields(&errors),
-            vec!["records[0].customer_erp_key", "records[0].due_on", "records[0].lines[0].quantity", "records[0].total"]
+            vec![
+                "records[0].customer_erp_key",
+                "records[0].due_on",
+                "records[0].lines[0].quantity",
+                "records[0].total"
+            ]
         );
     }
 
@@ -958,13 +1085,22 @@ mod tests {
     fn customers_check_credit_and_warehouses() {
         let (records, errors) = validate(
             RecordKind::Customers,
-            &[json!({"erp_key": "C1", "name": "Uno", "tax_id": "RFC1", "email": "A@uno.mx",
+            &[
+                json!({"erp_key": "C1", "name": "Uno", "tax_id": "RFC1", "email": "A@uno.mx",
                 "warehouse_ids": ["MTY"], "default_warehouse_id": "GDL",
                 "credit": {"terms": "CREDIT", "credit_days": 30, "limit": "-5", "currency": "MXN"}, "version": 1}),
-              json!({"erp_key": "C2", "name": "Dos", "tax_id": "RFC2", "email": "not-an-email", "version": 1})],
+                json!({"erp_key": "C2", "name": "Dos", "tax_id": "RFC2", "email": "not-an-email", "version": 1}),
+            ],
             "records",
         );
         assert!(records.is_empty());
-        assert_eq!(fields(&errors), vec!["records[0].default_warehouse_id", "records[0].credit.limit", "records[1].email"]);
+        assert_eq!(
+            fields(&errors),
+            vec![
+                "records[0].default_warehouse_id",
+                "records[0].credit.limit",
+                "records[1].email"
+            ]
+        );
     }
 }

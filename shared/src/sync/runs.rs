@@ -120,7 +120,12 @@ pub async fn load_cursor(store: &Store) -> Result<Option<Cursor>, StoreError> {
 }
 
 /// Moves the cursor from `from` to `to`; `false` when another run moved it first.
-async fn advance_cursor(store: &Store, from: Option<&str>, to: &str, run_id: &str) -> Result<bool, StoreError> {
+async fn advance_cursor(
+    store: &Store,
+    from: Option<&str>,
+    to: &str,
+    run_id: &str,
+) -> Result<bool, StoreError> {
     let mut req = store
         .client()
         .put_item()
@@ -165,10 +170,17 @@ pub async fn get_run(store: &Store, id: &str) -> Result<Option<SyncRun>, StoreEr
 }
 
 /// Newest first.
-pub async fn list_runs(store: &Store, cursor: Option<String>, limit: i32) -> AppResult<Page<SyncRun>> {
+pub async fn list_runs(
+    store: &Store,
+    cursor: Option<String>,
+    limit: i32,
+) -> AppResult<Page<SyncRun>> {
     if let Some(c) = &cursor {
         if store::decode_cursor(c).is_none() {
-            return Err(AppError::invalid("cursor", "is not a cursor this list gave"));
+            return Err(AppError::invalid(
+                "cursor",
+                "is not a cursor this list gave",
+            ));
         }
     }
     Ok(store
@@ -182,7 +194,11 @@ pub async fn list_runs(store: &Store, cursor: Option<String>, limit: i32) -> App
 }
 
 /// Records a run and queues its pull.
-pub async fn start_run(ctx: &SyncContext, trigger: RunTrigger, started_by: Option<String>) -> AppResult<SyncRun> {
+pub async fn start_run(
+    ctx: &SyncContext,
+    trigger: RunTrigger,
+    started_by: Option<String>,
+) -> AppResult<SyncRun> {
     let mut run = SyncRun {
         id: new_id(),
         trigger,
@@ -271,7 +287,12 @@ pub async fn pull<E: ErpApi>(store: &Store, erp: &E, run_id: &str) -> Result<Syn
                 .errors
                 .iter()
                 .chain(report.pending.iter())
-                .map(|e| RecordError::new(format!("{prefix}[{}].{}", e.index, e.field), e.reason.clone()))
+                .map(|e| {
+                    RecordError::new(
+                        format!("{prefix}[{}].{}", e.index, e.field),
+                        e.reason.clone(),
+                    )
+                })
                 .collect::<Vec<_>>();
             run.add_errors(invalid.into_iter().map(RecordError::from));
             run.add_errors(row_errors);
@@ -301,7 +322,11 @@ pub async fn pull<E: ErpApi>(store: &Store, erp: &E, run_id: &str) -> Result<Syn
     finish(store, run, None).await
 }
 
-async fn finish(store: &Store, mut run: SyncRun, error: Option<String>) -> Result<SyncRun, StoreError> {
+async fn finish(
+    store: &Store,
+    mut run: SyncRun,
+    error: Option<String>,
+) -> Result<SyncRun, StoreError> {
     run.status = if error.is_some() {
         RunStatus::Failed
     } else {

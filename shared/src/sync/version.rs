@@ -11,7 +11,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// Parses `version` / `modified_at` of a record into the stored form. `Err` names the field.
-pub fn normalize(version: Option<u64>, modified_at: Option<&str>) -> Result<String, (&'static str, String)> {
+pub fn normalize(
+    version: Option<u64>,
+    modified_at: Option<&str>,
+) -> Result<String, (&'static str, String)> {
     match (version, modified_at) {
         (Some(number), _) => Ok(number_version(number)),
         (None, Some(raw)) => DateTime::parse_from_rfc3339(raw.trim())
@@ -64,7 +67,13 @@ mod tests {
     #[test]
     fn a_version_is_required_and_times_must_parse() {
         assert_eq!(normalize(None, None).unwrap_err().0, "version");
-        assert_eq!(normalize(None, Some("yesterday")).unwrap_err().0, "modified_at");
-        assert_eq!(normalize(Some(7), Some("garbage")).unwrap(), "n00000000000000000007");
+        assert_eq!(
+            normalize(None, Some("yesterday")).unwrap_err().0,
+            "modified_at"
+        );
+        assert_eq!(
+            normalize(Some(7), Some("garbage")).unwrap(),
+            "n00000000000000000007"
+        );
     }
 }

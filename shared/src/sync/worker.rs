@@ -66,9 +66,9 @@ impl QueueMessage {
     /// create is handled before its cancel; everything else keeps its place.
     fn rank(&self) -> u32 {
         match self {
-            QueueMessage::OrderEvent { event, .. } => {
-                event_type_of(&event.kind).map(|k| k.sequence()).unwrap_or(0)
-            }
+            QueueMessage::OrderEvent { event, .. } => event_type_of(&event.kind)
+                .map(|k| k.sequence())
+                .unwrap_or(0),
             _ => 0,
         }
     }
@@ -114,7 +114,11 @@ fn attempt_of(message: &SqsMessage) -> u32 {
         .unwrap_or(1)
 }
 
-async fn requeue_deferred(ctx: &SyncContext, event: &DomainEvent, deferrals: u32) -> Result<(), String> {
+async fn requeue_deferred(
+    ctx: &SyncContext,
+    event: &DomainEvent,
+    deferrals: u32,
+) -> Result<(), String> {
     let queue = ctx.queue_url().map_err(|e| e.to_string())?;
     // Short at first (the predecessor is usually just behind), growing to 5 minutes.
     let base = ctx.settings.retry_base_seconds.min(30) as i32;
@@ -136,7 +140,13 @@ async fn requeue_deferred(ctx: &SyncContext, event: &DomainEvent, deferrals: u32
         .map_err(|e| e.into_service_error().to_string())
 }
 
-async fn handle_one<E: ErpApi>(ctx: &SyncContext, erp: &E, message: QueueMessage, attempt: u32, erp_down: &mut bool) -> Handled {
+async fn handle_one<E: ErpApi>(
+    ctx: &SyncContext,
+    erp: &E,
+    message: QueueMessage,
+    attempt: u32,
+    erp_down: &mut bool,
+) -> Handled {
     let backoff = ctx.settings.retry_delay_seconds(attempt);
     let (kind, summary) = describe(&message);
     match message {
@@ -233,7 +243,10 @@ pub async fn handle<E: ErpApi>(ctx: &SyncContext, erp: &E, event: SqsEvent) -> S
 
 /// The retry backoff: the failed message stays invisible for `delay` seconds.
 async fn set_visibility(ctx: &SyncContext, record: &SqsMessage, delay: i32) {
-    let (Some(queue), Some(handle)) = (ctx.settings.queue_url.as_deref(), record.receipt_handle.as_deref()) else {
+    let (Some(queue), Some(handle)) = (
+        ctx.settings.queue_url.as_deref(),
+        record.receipt_handle.as_deref(),
+    ) else {
         return;
     };
     if let Err(err) = ctx
@@ -257,11 +270,22 @@ mod tests {
     #[test]
     fn reads_eventbridge_envelopes_and_own_messages() {
         let body = r#"{"version":"0","id":"x","detail-type":"OrderPlaced","source":"b2b-portal","detail":{"id":"e1","type":"OrderPlaced","occurred_at":"t","data":{"order_id":"o1"}}}"#;
-        let QueueMessage::OrderEvent { event, deferrals } = QueueMessage::parse(body).unwrap() else { panic!() };
+        let QueueMessage::OrderEvent { event, deferrals } = QueueMessage::parse(body).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!((event.id.as_str(), deferrals), ("e1", 0));
-        let pull = serde_json::to_string(&QueueMessage::Pull { run_id: "r1".into() }).unwrap();
+        let pull = serde_json::to_string(&QueueMessage::Pull {
+            run_id: "r1".into(),
+        })
+        .unwrap();
         assert_eq!(pull, r#"{"erp_sync":"pull","run_id":"r1"}"#);
-        assert_eq!(QueueMessage::parse(&pull).unwrap(), QueueMessage::Pull { run_id: "r1".into() });
+        assert_eq!(
+            QueueMessage::parse(&pull).unwrap(),
+            QueueMessage::Pull {
+                run_id: "r1".into()
+            }
+        );
         assert!(QueueMessage::parse("{}").is_err());
         assert!(QueueMessage::parse("nope").is_err());
     }
@@ -272,7 +296,11 @@ mod tests {
             event: DomainEvent::new(kind, None, serde_json::json!({})),
             deferrals: 0,
         };
-        let mut list = [event("OrderCancelled"), event("OrderClaimed"), event("OrderPlaced")];
+        let mut list = [
+            event("OrderCancelled"),
+            event("OrderClaimed"),
+            event("OrderPlaced"),
+        ];
         list.sort_by_key(|m| m.rank());
         let kinds: Vec<String> = list
             .iter()

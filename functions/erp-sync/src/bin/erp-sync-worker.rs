@@ -18,7 +18,9 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
         let sync = sync.clone();
         // Boxed: the SDK futures nest deeper than the compiler's default layout limit.
-        Box::pin(async move { Ok::<SqsBatchResponse, Error>(erp_sync::handle(&sync, event.payload).await) })
+        Box::pin(async move {
+            Ok::<SqsBatchResponse, Error>(erp_sync::handle(&sync, event.payload).await)
+        })
     }))
     .await
 }

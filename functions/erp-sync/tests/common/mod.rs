@@ -92,7 +92,12 @@ impl Harness {
     /// The ERP is back, on the same address, with the state it had.
     pub async fn start_erp(&mut self) {
         if self.server.is_none() {
-            self.server = Some(self.sim.start(&self.addr).await.expect("simulator restarts"));
+            self.server = Some(
+                self.sim
+                    .start(&self.addr)
+                    .await
+                    .expect("simulator restarts"),
+            );
         }
     }
 
@@ -109,16 +114,24 @@ impl Harness {
         .await
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
         shared::testing::call(&self.router, method, path, token, body).await
     }
 
     pub fn admin_token(&self) -> String {
-        Principal::staff("admin-1", "Ada Admin", StaffRole::Admin, 60).token(&self.env.app.config.jwt_secret)
+        Principal::staff("admin-1", "Ada Admin", StaffRole::Admin, 60)
+            .token(&self.env.app.config.jwt_secret)
     }
 
     pub fn agent_token(&self) -> String {
-        Principal::staff("agent-1", "Alan Agent", StaffRole::Agent, 60).token(&self.env.app.config.jwt_secret)
+        Principal::staff("agent-1", "Alan Agent", StaffRole::Agent, 60)
+            .token(&self.env.app.config.jwt_secret)
     }
 
     pub fn contact_token(&self, customer_id: &str, see_invoices: bool) -> String {
@@ -126,8 +139,14 @@ impl Harness {
             see_invoices,
             ..Permissions::all()
         };
-        Principal::contact(&format!("buyer@{customer_id}.example"), "Bea Buyer", customer_id, permissions, 60)
-            .token(&self.env.app.config.jwt_secret)
+        Principal::contact(
+            &format!("buyer@{customer_id}.example"),
+            "Bea Buyer",
+            customer_id,
+            permissions,
+            60,
+        )
+        .token(&self.env.app.config.jwt_secret)
     }
 
     /// One receive -> handle -> delete cycle, as the event source mapping does it.
@@ -258,14 +277,22 @@ impl Harness {
     }
 
     pub async fn batch_status(&self, batch_id: &str) -> Value {
-        let res = self.erp("GET", &format!("/v1/erp/batches/{batch_id}"), None).await;
+        let res = self
+            .erp("GET", &format!("/v1/erp/batches/{batch_id}"), None)
+            .await;
         assert_eq!(res.status, 200, "{}", res.json);
         res.json
     }
 
     /// Posts a batch and applies it; answers its final status.
     pub async fn push(&self, kind: &str, records: Value) -> Value {
-        let res = self.erp("POST", &format!("/v1/erp/{kind}"), Some(json!({ "records": records }))).await;
+        let res = self
+            .erp(
+                "POST",
+                &format!("/v1/erp/{kind}"),
+                Some(json!({ "records": records })),
+            )
+            .await;
         assert_eq!(res.status, 202, "{}", res.json);
         let id = res.json["batch_id"].as_str().unwrap().to_string();
         self.drain(50).await;
@@ -279,12 +306,18 @@ impl Harness {
     }
 
     pub async fn put_order(&self, order: &Order) {
-        self.store().put(&order.keys(), order).await.expect("put order");
+        self.store()
+            .put(&order.keys(), order)
+            .await
+            .expect("put order");
     }
 
     pub async fn raw_order(&self, id: &str) -> shared::store::Item {
         self.store()
-            .get_item(&shared::store::keys::order_pk(id), shared::store::keys::ORDER_SK)
+            .get_item(
+                &shared::store::keys::order_pk(id),
+                shared::store::keys::ORDER_SK,
+            )
             .await
             .unwrap()
             .expect("order")

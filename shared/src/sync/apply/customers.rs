@@ -37,7 +37,10 @@ pub struct CustomerMapping {
 
 impl CustomerMapping {
     pub fn keys(erp_key: &str) -> Keys {
-        Keys::new(keys::erp_map_pk(CUSTOMER_MAP_KIND, erp_key), keys::ERP_MAP_SK)
+        Keys::new(
+            keys::erp_map_pk(CUSTOMER_MAP_KIND, erp_key),
+            keys::ERP_MAP_SK,
+        )
     }
 }
 
@@ -52,10 +55,17 @@ enum Outcome {
     Rejected(RowError),
 }
 
-fn mapping_put(store: &Store, mapping: &CustomerMapping, previous: Option<&CustomerMapping>) -> Result<TransactWriteItem, StoreError> {
+fn mapping_put(
+    store: &Store,
+    mapping: &CustomerMapping,
+    previous: Option<&CustomerMapping>,
+) -> Result<TransactWriteItem, StoreError> {
     let mut put = Put::builder()
         .table_name(store.table())
-        .set_item(Some(store::item(&CustomerMapping::keys(&mapping.erp_key), mapping)?));
+        .set_item(Some(store::item(
+            &CustomerMapping::keys(&mapping.erp_key),
+            mapping,
+        )?));
     put = match previous {
         None => put.condition_expression("attribute_not_exists(PK)"),
         Some(previous) => put
@@ -110,9 +120,12 @@ fn apply_fields(customer: &mut Customer, record: &CustomerRecord) {
 
 fn is_condition_failure(err: &StoreError) -> bool {
     match err {
-        StoreError::TransactionCanceled(reasons) => reasons
-            .iter()
-            .any(|r| matches!(r.as_deref(), Some("ConditionalCheckFailed" | "TransactionConflict"))),
+        StoreError::TransactionCanceled(reasons) => reasons.iter().any(|r| {
+            matches!(
+                r.as_deref(),
+                Some("ConditionalCheckFailed" | "TransactionConflict")
+            )
+        }),
         StoreError::ConditionFailed => true,
         _ => false,
     }
@@ -130,7 +143,11 @@ pub fn tax_key(tax_id: &str) -> String {
 /// Portal customers without an ERP key, by tax id (loaded once per batch, when needed).
 type Unlinked = Arc<OnceCell<HashMap<String, Vec<String>>>>;
 
-async fn unlinked_by_tax_id(store: &Store, cache: &Unlinked, tax_id: &str) -> Result<Option<String>, StoreError> {
+async fn unlinked_by_tax_id(
+    store: &Store,
+    cache: &Unlinked,
+    tax_id: &str,
+) -> Result<Option<String>, StoreError> {
     let index = cache
         .get_or_try_init(|| async {
             let all: Vec<Customer> = store
@@ -138,7 +155,10 @@ async fn unlinked_by_tax_id(store: &Store, cache: &Unlinked, tax_id: &str) -> Re
                 .await?;
             let mut index: HashMap<String, Vec<String>> = HashMap::new();
             for c in all.into_iter().filter(|c| c.erp_key.is_none()) {
-                index.entry(tax_key(c.tax_id.as_str())).or_default().push(c.id);
+                index
+                    .entry(tax_key(c.tax_id.as_str()))
+                    .or_default()
+                    .push(c.id);
             }
             Ok::<_, StoreError>(index)
         })
@@ -149,7 +169,12 @@ async fn unlinked_by_tax_id(store: &Store, cache: &Unlinked, tax_id: &str) -> Re
     })
 }
 
-async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: CustomerRecord) -> Result<Outcome, StoreError> {
+async fn apply_one(
+    store: Store,
+    unlinked: Unlinked,
+    index: usize,
+    record: CustomerRecord,
+) -> Result<Outcome, StoreError> {
     for round in rounds() {
         if round > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(20 << round)).await;
@@ -159,11 +184,18 @@ async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: Custo
             if !is_newer(&record.version, Some(&previous.version)) {
                 return Ok(Outcome::Ignored);
             }
-            if record.customer_id.as_ref().is_some_and(|id| *id != previous.customer_id) {
+            if record
+                .customer_id
+                .as_ref()
+                .is_some_and(|id| *id != previous.customer_id)
+            {
                 return Ok(Outcome::Rejected(RowError::new(
                     index,
                     "customer_id",
-                    format!("the ERP key {} is linked to another customer", record.erp_key),
+                    format!(
+                        "the ERP key {} is linked to another customer",
+                        record.erp_key
+                    ),
                 )));
             }
         }
@@ -180,7 +212,8 @@ async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: Custo
             Some(id) => crate::customers::profile::get(&store, id).await?,
             None => None,
         };
-        let linked_elsewhere = |c: &Customer| c.erp_key.as_ref().is_some_and(|k| *k != record.erp_key);
+        let linked_elsewhere =
+            |c: &Customer| c.erp_key.as_ref().is_some_and(|k| *k != record.erp_key);
         if by_tax_id && existing.as_ref().is_some_and(linked_elsewhere) {
             // Linked to another ERP customer meanwhile (two ERP accounts, one tax id): new one.
             existing = None;
@@ -201,7 +234,10 @@ async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: Custo
                 let mut after = before.clone();
                 apply_fields(&mut after, &record);
                 after.updated_at = now.clone();
-                (after.id.clone(), replace_actions(&store, &before, &after, None)?)
+                (
+                    after.id.clone(),
+                    replace_actions(&store, &before, &after, None)?,
+                )
             }
             None if record.customer_id.is_some() && previous.is_none() => {
                 return Ok(Outcome::Rejected(RowError::new(
@@ -244,10 +280,16 @@ async fn apply_one(store: Store, unlinked: Unlinked, index: usize, record: Custo
     )))
 }
 
-pub async fn apply_customers(store: &Store, rows: Vec<(usize, CustomerRecord)>) -> Result<ApplyReport, StoreError> {
+pub async fn apply_customers(
+    store: &Store,
+    rows: Vec<(usize, CustomerRecord)>,
+) -> Result<ApplyReport, StoreError> {
     let store = store.clone();
     let unlinked = Unlinked::default();
-    let outcomes = for_each_row(rows, move |(index, record)| apply_one(store.clone(), Arc::clone(&unlinked), index, record)).await?;
+    let outcomes = for_each_row(rows, move |(index, record)| {
+        apply_one(store.clone(), Arc::clone(&unlinked), index, record)
+    })
+    .await?;
     let mut report = ApplyReport::default();
     for outcome in outcomes {
         match outcome {

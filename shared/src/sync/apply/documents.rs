@@ -25,7 +25,11 @@ enum Outcome {
     Pending(RowError),
 }
 
-fn unpaid_change(store: &Store, customer_id: &str, delta: Decimal) -> Result<TransactWriteItem, StoreError> {
+fn unpaid_change(
+    store: &Store,
+    customer_id: &str,
+    delta: Decimal,
+) -> Result<TransactWriteItem, StoreError> {
     let (pk, sk) = CreditRecord::key(customer_id);
     store.tx_update(
         &pk,
@@ -41,7 +45,12 @@ fn unpaid_change(store: &Store, customer_id: &str, delta: Decimal) -> Result<Tra
     )
 }
 
-fn put_with(store: &Store, item: store::Item, condition: &str, values: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) -> Result<TransactWriteItem, StoreError> {
+fn put_with(
+    store: &Store,
+    item: store::Item,
+    condition: &str,
+    values: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>,
+) -> Result<TransactWriteItem, StoreError> {
     let mut put = Put::builder()
         .table_name(store.table())
         .set_item(Some(item))
@@ -57,12 +66,21 @@ fn put_with(store: &Store, item: store::Item, condition: &str, values: Vec<(&str
 }
 
 /// The transaction that moves the stored document from `before` to `after`.
-fn actions(store: &Store, before: Option<&Document>, after: &Document) -> Result<Vec<TransactWriteItem>, StoreError> {
+fn actions(
+    store: &Store,
+    before: Option<&Document>,
+    after: &Document,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
     let mut actions = Vec::new();
     let record = store::item(&after.keys(), after)?;
     actions.push(match before {
         None => put_with(store, record, "attribute_not_exists(PK)", vec![])?,
-        Some(b) => put_with(store, record, "#version = :seen", vec![(":seen", store::s(&b.version))])?,
+        Some(b) => put_with(
+            store,
+            record,
+            "#version = :seen",
+            vec![(":seen", store::s(&b.version))],
+        )?,
     });
     // The list entry; its key must not belong to another document of the customer.
     let entry = store::item(&after.entry_keys(), &after.summary())?;
@@ -97,7 +115,11 @@ fn actions(store: &Store, before: Option<&Document>, after: &Document) -> Result
     Ok(actions)
 }
 
-async fn resolve_customer(store: &Store, index: usize, customer: &CustomerRef) -> Result<Result<String, Outcome>, StoreError> {
+async fn resolve_customer(
+    store: &Store,
+    index: usize,
+    customer: &CustomerRef,
+) -> Result<Result<String, Outcome>, StoreError> {
     Ok(match customer {
         CustomerRef::ErpKey(key) => match mapping(store, key).await? {
             Some(m) => Ok(m.customer_id),
@@ -109,12 +131,20 @@ async fn resolve_customer(store: &Store, index: usize, customer: &CustomerRef) -
         },
         CustomerRef::PortalId(id) => match crate::customers::profile::get(store, id).await? {
             Some(c) => Ok(c.id),
-            None => Err(Outcome::Rejected(RowError::new(index, "customer_id", "no such customer"))),
+            None => Err(Outcome::Rejected(RowError::new(
+                index,
+                "customer_id",
+                "no such customer",
+            ))),
         },
     })
 }
 
-async fn apply_one(store: Store, index: usize, record: DocumentRecord) -> Result<Outcome, StoreError> {
+async fn apply_one(
+    store: Store,
+    index: usize,
+    record: DocumentRecord,
+) -> Result<Outcome, StoreError> {
     let customer_id = match resolve_customer(&store, index, &record.customer).await? {
         Ok(id) => id,
         Err(outcome) => return Ok(outcome),
@@ -125,17 +155,26 @@ async fn apply_one(store: Store, index: usize, record: DocumentRecord) -> Result
         if round > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(20 << round)).await;
         }
-        let before: Option<Document> = store.get(&keys::document_pk(&after.id), keys::DOCUMENT_SK).await?;
+        let before: Option<Document> = store
+            .get(&keys::document_pk(&after.id), keys::DOCUMENT_SK)
+            .await?;
         if before
             .as_ref()
             .is_some_and(|b| !is_newer(&after.version, Some(&b.version)))
         {
             return Ok(Outcome::Ignored);
         }
-        match store.transact(actions(&store, before.as_ref(), &after)?).await {
+        match store
+            .transact(actions(&store, before.as_ref(), &after)?)
+            .await
+        {
             Ok(()) => return Ok(Outcome::Applied),
             Err(StoreError::TransactionCanceled(reasons)) => {
-                let failed = |i: usize| reasons.get(i).is_some_and(|r| r.as_deref() == Some("ConditionalCheckFailed"));
+                let failed = |i: usize| {
+                    reasons
+                        .get(i)
+                        .is_some_and(|r| r.as_deref() == Some("ConditionalCheckFailed"))
+                };
                 if failed(1) && !failed(0) {
                     return Ok(Outcome::Rejected(RowError::new(
                         index,
@@ -158,9 +197,15 @@ async fn apply_one(store: Store, index: usize, record: DocumentRecord) -> Result
     )))
 }
 
-pub async fn apply_documents(store: &Store, rows: Vec<(usize, DocumentRecord)>) -> Result<ApplyReport, StoreError> {
+pub async fn apply_documents(
+    store: &Store,
+    rows: Vec<(usize, DocumentRecord)>,
+) -> Result<ApplyReport, StoreError> {
     let store = store.clone();
-    let outcomes = for_each_row(rows, move |(index, record)| apply_one(store.clone(), index, record)).await?;
+    let outcomes = for_each_row(rows, move |(index, record)| {
+        apply_one(store.clone(), index, record)
+    })
+    .await?;
     let mut report = ApplyReport::default();
     for outcome in outcomes {
         match outcome {

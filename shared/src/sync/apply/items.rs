@@ -14,9 +14,15 @@ use crate::catalog::{Item, Sku};
 use crate::store::{keys, Store, StoreError};
 use crate::sync::version::is_newer;
 
-fn conditional_put(store: &Store, item: &Item, stored: Option<&StoredItem>) -> Result<TransactWriteItem, StoreError> {
+fn conditional_put(
+    store: &Store,
+    item: &Item,
+    stored: Option<&StoredItem>,
+) -> Result<TransactWriteItem, StoreError> {
     let record = items::item_record(item)?;
-    let mut put = Put::builder().table_name(store.table()).set_item(Some(record));
+    let mut put = Put::builder()
+        .table_name(store.table())
+        .set_item(Some(record));
     match stored {
         None => put = put.condition_expression("attribute_not_exists(PK)"),
         Some(stored) => {
@@ -33,7 +39,10 @@ fn conditional_put(store: &Store, item: &Item, stored: Option<&StoredItem>) -> R
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
-pub async fn apply_items(store: &Store, rows: Vec<(usize, Item)>) -> Result<ApplyReport, StoreError> {
+pub async fn apply_items(
+    store: &Store,
+    rows: Vec<(usize, Item)>,
+) -> Result<ApplyReport, StoreError> {
     let mut report = ApplyReport::default();
     let mut pending = rows;
     for _ in rounds() {

@@ -92,11 +92,18 @@ pub async fn apply(store: &Store, records: Records) -> Result<ApplyReport, Store
 // Bulk helpers --------------------------------------------------------------------------------
 
 /// BatchGetItem over any number of keys, [`CONCURRENCY`] requests at a time.
-pub async fn get_many(store: &Store, keys: Vec<(String, String)>) -> Result<Vec<store::Item>, StoreError> {
+pub async fn get_many(
+    store: &Store,
+    keys: Vec<(String, String)>,
+) -> Result<Vec<store::Item>, StoreError> {
     let mut unique: Vec<(String, String)> = keys;
     unique.sort();
     unique.dedup();
-    let mut pending = unique.chunks(100).map(<[_]>::to_vec).collect::<Vec<_>>().into_iter();
+    let mut pending = unique
+        .chunks(100)
+        .map(<[_]>::to_vec)
+        .collect::<Vec<_>>()
+        .into_iter();
     let mut found = Vec::new();
     let mut running = tokio::task::JoinSet::new();
     loop {
@@ -142,15 +149,20 @@ pub struct TransactOutcome {
 /// transactions of [`TRANSACTION_ACTIONS`], [`CONCURRENCY`] at a time. A transaction cancelled
 /// by some records' conditions is retried without them; one cancelled by a conflict with
 /// another writer (an order reserving the same stock) or by throttling is retried with backoff.
-pub async fn transact_rows(store: &Store, rows: Vec<(usize, TransactWriteItem)>) -> Result<TransactOutcome, StoreError> {
+pub async fn transact_rows(
+    store: &Store,
+    rows: Vec<(usize, TransactWriteItem)>,
+) -> Result<TransactOutcome, StoreError> {
     let mut outcome = TransactOutcome::default();
     let mut pending = rows;
     for attempt in 0..12u32 {
         if pending.is_empty() {
             return Ok(outcome);
         }
-        let groups: Vec<Vec<(usize, TransactWriteItem)>> =
-            pending.chunks(TRANSACTION_ACTIONS).map(<[_]>::to_vec).collect();
+        let groups: Vec<Vec<(usize, TransactWriteItem)>> = pending
+            .chunks(TRANSACTION_ACTIONS)
+            .map(<[_]>::to_vec)
+            .collect();
         pending = Vec::new();
         let mut groups = groups.into_iter();
         let mut running = tokio::task::JoinSet::new();
@@ -165,7 +177,9 @@ pub async fn transact_rows(store: &Store, rows: Vec<(usize, TransactWriteItem)>)
                     (group, result)
                 });
             }
-            let Some(joined) = running.join_next().await else { break };
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
             let (group, result) = joined.map_err(|e| StoreError::Other(e.to_string()))?;
             match result {
                 Ok(()) => outcome.done.extend(group.iter().map(|(i, _)| *i)),
@@ -191,7 +205,10 @@ pub async fn transact_rows(store: &Store, rows: Vec<(usize, TransactWriteItem)>)
                     contended = true;
                     pending.extend(group);
                 }
-                Err(StoreError::Other(message)) if message.contains("TransactionConflict") || message.contains("TransactionInProgress") => {
+                Err(StoreError::Other(message))
+                    if message.contains("TransactionConflict")
+                        || message.contains("TransactionInProgress") =>
+                {
                     contended = true;
                     pending.extend(group);
                 }

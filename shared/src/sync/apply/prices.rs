@@ -13,7 +13,8 @@ use crate::sync::records::PriceRecord;
 use crate::types::now_rfc3339;
 
 /// The condition of every versioned write.
-pub const NEWER_CONDITION: &str = "attribute_not_exists(PK) OR attribute_not_exists(#version) OR #version < :version";
+pub const NEWER_CONDITION: &str =
+    "attribute_not_exists(PK) OR attribute_not_exists(#version) OR #version < :version";
 
 fn price_list_keys(list: &PriceList) -> Keys {
     Keys::new(keys::price_list_pk(&list.id), keys::META_SK).gsi1(
@@ -23,11 +24,16 @@ fn price_list_keys(list: &PriceList) -> Keys {
 }
 
 /// The lists the records name, created where missing. Answers each list's currency.
-async fn ensure_lists(store: &Store, rows: &[(usize, PriceRecord)]) -> Result<HashMap<String, PriceList>, StoreError> {
+async fn ensure_lists(
+    store: &Store,
+    rows: &[(usize, PriceRecord)],
+) -> Result<HashMap<String, PriceList>, StoreError> {
     // Per list, the first record that names it (else the first record).
     let mut wanted: BTreeMap<&str, &PriceRecord> = BTreeMap::new();
     for (_, record) in rows {
-        let entry = wanted.entry(record.price.price_list_id.as_str()).or_insert(record);
+        let entry = wanted
+            .entry(record.price.price_list_id.as_str())
+            .or_insert(record);
         if entry.list_name.is_none() && record.list_name.is_some() {
             *entry = record;
         }
@@ -61,7 +67,10 @@ async fn ensure_lists(store: &Store, rows: &[(usize, PriceRecord)]) -> Result<Ha
             }
             // Created meanwhile (by staff or another batch): use that one.
             Err(StoreError::ConditionFailed) => {
-                if let Some(existing) = store.get::<PriceList>(&keys::price_list_pk(id), keys::META_SK).await? {
+                if let Some(existing) = store
+                    .get::<PriceList>(&keys::price_list_pk(id), keys::META_SK)
+                    .await?
+                {
                     lists.insert(existing.id.clone(), existing);
                 }
             }
@@ -71,7 +80,10 @@ async fn ensure_lists(store: &Store, rows: &[(usize, PriceRecord)]) -> Result<Ha
     Ok(lists)
 }
 
-pub async fn apply_prices(store: &Store, rows: Vec<(usize, PriceRecord)>) -> Result<ApplyReport, StoreError> {
+pub async fn apply_prices(
+    store: &Store,
+    rows: Vec<(usize, PriceRecord)>,
+) -> Result<ApplyReport, StoreError> {
     let mut report = ApplyReport::default();
     if rows.is_empty() {
         return Ok(report);
@@ -81,14 +93,21 @@ pub async fn apply_prices(store: &Store, rows: Vec<(usize, PriceRecord)>) -> Res
     let mut used_lists: Vec<&PriceList> = Vec::new();
     for (index, record) in &rows {
         let Some(list) = lists.get(&record.price.price_list_id) else {
-            report.reject(RowError::new(*index, "price_list_id", "the price list could not be created"));
+            report.reject(RowError::new(
+                *index,
+                "price_list_id",
+                "the price list could not be created",
+            ));
             continue;
         };
         if list.currency != record.currency {
             report.reject(RowError::new(
                 *index,
                 "currency",
-                format!("the price list {} is in {}, not {}", list.id, list.currency, record.currency),
+                format!(
+                    "the price list {} is in {}, not {}",
+                    list.id, list.currency, record.currency
+                ),
             ));
             continue;
         }
@@ -97,7 +116,10 @@ pub async fn apply_prices(store: &Store, rows: Vec<(usize, PriceRecord)>) -> Res
         }
         let price = &record.price;
         let item = store::item(
-            &Keys::new(keys::price_list_pk(&price.price_list_id), keys::price_sk(price.sku.as_str())),
+            &Keys::new(
+                keys::price_list_pk(&price.price_list_id),
+                keys::price_sk(price.sku.as_str()),
+            ),
             price,
         )?;
         let put = Put::builder()
@@ -105,7 +127,10 @@ pub async fn apply_prices(store: &Store, rows: Vec<(usize, PriceRecord)>) -> Res
             .set_item(Some(item))
             .condition_expression(NEWER_CONDITION)
             .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":version", store::s(price.version.as_deref().unwrap_or_default()))
+            .expression_attribute_values(
+                ":version",
+                store::s(price.version.as_deref().unwrap_or_default()),
+            )
             .build()
             .map_err(|e| StoreError::Other(e.to_string()))?;
         writes.push((*index, TransactWriteItem::builder().put(put).build()));
@@ -116,7 +141,10 @@ pub async fn apply_prices(store: &Store, rows: Vec<(usize, PriceRecord)>) -> Res
             .client()
             .update_item()
             .table_name(store.table())
-            .set_key(Some(store::key_of(&keys::price_list_pk(&list.id), keys::META_SK)))
+            .set_key(Some(store::key_of(
+                &keys::price_list_pk(&list.id),
+                keys::META_SK,
+            )))
             .update_expression("SET has_prices = :yes")
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":yes", AttributeValue::Bool(true))

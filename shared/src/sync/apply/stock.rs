@@ -48,7 +48,8 @@ async fn ensure_warehouses(store: &Store, ids: &HashSet<&str>) -> Result<(), Sto
             active: true,
             updated_at: now_rfc3339(),
         };
-        let k = Keys::new(keys::warehouse_pk(id), keys::META_SK).gsi1(keys::WAREHOUSES_INDEX_PK, *id);
+        let k =
+            Keys::new(keys::warehouse_pk(id), keys::META_SK).gsi1(keys::WAREHOUSES_INDEX_PK, *id);
         match store.put_new(&k, &warehouse).await {
             Ok(()) | Err(StoreError::ConditionFailed) => {}
             Err(e) => return Err(e),
@@ -57,7 +58,12 @@ async fn ensure_warehouses(store: &Store, ids: &HashSet<&str>) -> Result<(), Sto
     Ok(())
 }
 
-fn update_action(store: &Store, row: &StockRecord, committed: i64, now: &str) -> Result<TransactWriteItem, StoreError> {
+fn update_action(
+    store: &Store,
+    row: &StockRecord,
+    committed: i64,
+    now: &str,
+) -> Result<TransactWriteItem, StoreError> {
     let update = Update::builder()
         .table_name(store.table())
         .set_key(Some(store::key_of(
@@ -82,14 +88,18 @@ fn update_action(store: &Store, row: &StockRecord, committed: i64, now: &str) ->
     Ok(TransactWriteItem::builder().update(update).build())
 }
 
-pub async fn apply_stock(store: &Store, rows: Vec<(usize, StockRecord)>) -> Result<ApplyReport, StoreError> {
+pub async fn apply_stock(
+    store: &Store,
+    rows: Vec<(usize, StockRecord)>,
+) -> Result<ApplyReport, StoreError> {
     let mut report = ApplyReport::default();
     if rows.is_empty() {
         return Ok(report);
     }
     let warehouses: HashSet<&str> = rows.iter().map(|(_, r)| r.warehouse_id.as_str()).collect();
     ensure_warehouses(store, &warehouses).await?;
-    let committed: HashMap<(String, Sku), i64> = acknowledged_reservations(store, &warehouses).await?;
+    let committed: HashMap<(String, Sku), i64> =
+        acknowledged_reservations(store, &warehouses).await?;
     let now = now_rfc3339();
     let writes = rows
         .iter()
