@@ -68,7 +68,9 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalA
             return Ok(OptionalApiJson(T::default()));
         }
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-        ApiJson::<T>::from_request(req, state).await.map(|ApiJson(v)| OptionalApiJson(v))
+        ApiJson::<T>::from_request(req, state)
+            .await
+            .map(|ApiJson(v)| OptionalApiJson(v))
     }
 }
 
@@ -217,7 +219,10 @@ mod tests {
         struct WithEnum {
             language: crate::types::Language,
         }
-        assert_eq!(field_of(parse_json::<WithEnum>(br#"{"language": 5}"#).unwrap_err()), "language");
+        assert_eq!(
+            field_of(parse_json::<WithEnum>(br#"{"language": 5}"#).unwrap_err()),
+            "language"
+        );
 
         #[derive(Debug, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -225,6 +230,9 @@ mod tests {
         struct Strict {
             name: String,
         }
-        assert_eq!(field_of(parse_json::<Strict>(br#"{"other": 1, "name": "#).unwrap_err()), "body");
+        assert_eq!(
+            field_of(parse_json::<Strict>(br#"{"other": 1, "name": "#).unwrap_err()),
+            "body"
+        );
     }
 }

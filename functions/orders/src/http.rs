@@ -107,4 +107,3 @@ pub fn placed(placed: Placed) -> Response {
     }
     res
 }
-
