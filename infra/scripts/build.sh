@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # make build: sam build of every function (BuildMethod rust-cargolambda, arm64), cross-compiled
-# with cargo-lambda and zig from the project venv. All functions build into the workspace's one
-# target directory (SAM's cargo-lambda builder points CARGO_TARGET_DIR there), so the shared
-# dependencies compile once.
+# with cargo-lambda and zig from the project venv. All functions build into one target directory
+# (target/sam), so the shared dependencies compile once.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -15,4 +14,8 @@ if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
 fi
 # cargo-lambda and zig (ziglang's `python -m ziglang`) come from the venv.
 export PATH="$root/.venv/bin:$PATH"
+# Every function builds into this one target directory, so the shared dependencies compile once.
+# It is not the workspace's `target/`: the cross build's host artifacts (build scripts, macros)
+# would share `target/release` with host release builds (make bench) and wait on its lock.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/sam}"
 sam build --beta-features "$@"

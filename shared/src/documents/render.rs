@@ -216,7 +216,7 @@ pub fn render(document: &Document, seller: &Party, customer: &Party) -> Vec<u8> 
 
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
-        page.text(LEFT, 40.0, 8.0, Font::Regular, format!("{title}"));
+        page.text(LEFT, 40.0, 8.0, Font::Regular, title.to_string());
         page.text_right(
             RIGHT,
             40.0,
