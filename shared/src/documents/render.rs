@@ -37,7 +37,10 @@ fn quantity(value: Decimal) -> String {
 }
 
 fn party_lines(party: &Party) -> Vec<String> {
-    let mut lines = vec![party.name.clone(), format!("Tax ID: {}", party.tax_id)];
+    let mut lines = vec![party.name.clone()];
+    if !party.tax_id.trim().is_empty() {
+        lines.push(format!("Tax ID: {}", party.tax_id));
+    }
     if let Some(address) = party.address.as_deref().filter(|a| !a.trim().is_empty()) {
         lines.extend(address.lines().map(str::to_string));
     }
