@@ -39,7 +39,13 @@ pub fn erp_sync_event_pattern() -> serde_json::Value {
 }
 
 /// Event types routed to the `erp-sync` queue.
-pub const ERP_SYNC_EVENT_TYPES: &[&str] = &["OrderPlaced", "OrderClaimed", "OrderCancelled"];
+/// Expiry goes to the ERP too: the worker treats it as a cancellation, so the ERP frees the stock.
+pub const ERP_SYNC_EVENT_TYPES: &[&str] = &[
+    "OrderPlaced",
+    "OrderClaimed",
+    "OrderCancelled",
+    "OrderExpired",
+];
 
 pub mod event_types {
     /// A visitor asked for an account: the seller is told.
