@@ -7,8 +7,12 @@
 #   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults)
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
-#   make bench          latency and DynamoDB request counts against a local stack
-#   make dev-reset      forget the local data (DynamoDB Local's files); the next make dev seeds again
+#   make bench [PARTS="catalog orders erp"]
+#                       latency and DynamoDB request counts against a local stack (all parts by default)
+#   make erp-stop / erp-start / erp-status
+#                       stop and start the ERP simulator make dev runs (an ERP outage, by hand)
+#   make dev-reset      forget the local data (DynamoDB Local's files, the ERP simulator's state);
+#                       the next make dev seeds again
 #   make stack-start / stack-stop / stack-status    the dev local stack on its own
 #   make tools          install the project-local tools (.venv, DynamoDB Local)
 
@@ -16,7 +20,7 @@ SHELL := /usr/bin/env bash
 SAM := .venv/bin/sam
 export SAM_CLI_TELEMETRY ?= 0
 
-.PHONY: dev dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+.PHONY: dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
 
 dev:
 	@infra/scripts/dev.sh
@@ -48,13 +52,25 @@ create-admin:
 	@EMAIL="$(EMAIL)" NAME="$(NAME)" PASSWORD="$(PASSWORD)" infra/scripts/create-admin.sh
 
 bench:
-	@infra/scripts/bench.sh
+	@infra/scripts/bench.sh $(PARTS)
+
+erp-stop:
+	@infra/scripts/erp-sim.sh stop
+
+erp-start:
+	@infra/scripts/erp-sim.sh start
+
+erp-status:
+	@infra/scripts/erp-sim.sh status
 
 dev-reset:
 	@if curl -s -o /dev/null --max-time 2 http://127.0.0.1:$${DDB_PORT:-8000}; then \
 		echo "DynamoDB Local is running on :$${DDB_PORT:-8000}: stop make dev (or make stack-stop) first" >&2; exit 1; \
 	fi
-	rm -rf .local/dynamodb
+	@if curl -s -o /dev/null --max-time 2 http://127.0.0.1:$${ERP_SIM_PORT:-4000}/health; then \
+		echo "the ERP simulator is running on :$${ERP_SIM_PORT:-4000}: stop make dev (or make erp-stop) first" >&2; exit 1; \
+	fi
+	rm -rf .local/dynamodb .local/erp-sim-state.json
 	@echo "local data removed; make dev seeds the demo data again"
 
 stack-start: tools

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# make dev: tools -> local stack (DynamoDB Local + moto) -> dev server on http://localhost:${API_PORT:-3000}.
+# make dev: tools -> local stack (DynamoDB Local + moto) -> the reference ERP simulator on
+# :${ERP_SIM_PORT:-4000} -> dev server on http://localhost:${API_PORT:-3000}.
 # The dev server provisions the table, bus, queues and rules (idempotent), seeds the demo data once,
 # serves every function's router, polls the queues and runs the schedules.
+# `make erp-stop` / `make erp-start` (another terminal) play an ERP outage.
+# Set ERP_BASE_URL (and ERP_API_KEY_OUT) to talk to a real ERP instead of the simulator.
 # Ctrl-C stops the dev server and whatever part of the local stack this script started.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -11,7 +14,7 @@ infra/scripts/install-tools.sh
 
 # Compile first: a compile error should not leave a stack running, and the stack is not idle meanwhile.
 echo "==> building the dev server"
-cargo build -p dev-server
+cargo build -p dev-server -p erp-simulator
 
 ddb_port="${DDB_PORT:-8000}"
 moto_port="${MOTO_PORT:-5000}"
@@ -19,9 +22,12 @@ export DDB_PORT="$ddb_port" MOTO_PORT="$moto_port"
 
 stack_was_up=0
 infra/scripts/local-stack.sh status >/dev/null 2>&1 && stack_was_up=1
+simulated_erp=0
+if [ -z "${ERP_BASE_URL:-}" ]; then simulated_erp=1; fi
 stop_stack() {
   # A second Ctrl-C must not cut the clean-up short.
   trap '' INT TERM
+  if [ "$simulated_erp" = 1 ]; then infra/scripts/erp-sim.sh stop >/dev/null || true; fi
   # Only what this run started: a stack that was already running keeps running.
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop; fi
 }
@@ -44,6 +50,28 @@ export EVENT_BUS_NAME="${EVENT_BUS_NAME:-b2b-portal}"
 export JWT_SECRET
 JWT_SECRET="$(cat .local/jwt-secret)"
 export PORT="${API_PORT:-3000}"
+
+# The ERP: the reference simulator unless ERP_BASE_URL points to another one. Keys generated
+# once per clone: the one the ERP presents to the inbound routes (ERP_API_KEY) and the one the
+# portal presents to the ERP (ERP_API_KEY_OUT).
+if [ ! -s .local/erp-api-key ]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n/+=' >.local/erp-api-key)
+fi
+export ERP_API_KEY="${ERP_API_KEY:-$(cat .local/erp-api-key)}"
+if [ "$simulated_erp" = 1 ]; then
+  infra/scripts/erp-sim.sh start
+  export ERP_BASE_URL="http://127.0.0.1:${ERP_SIM_PORT:-4000}"
+  export ERP_API_KEY_OUT
+  ERP_API_KEY_OUT="$(cat .local/erp-api-key-out)"
+fi
+# Retries while the ERP is down: from 5 s, doubling, at most 30 s apart here (AWS: 30 s and 15
+# min), so an outage played by hand ends within half a minute of `make erp-start`.
+export ERP_RETRY_BASE_SECONDS="${ERP_RETRY_BASE_SECONDS:-5}"
+export ERP_OUTAGE_MAX_DELAY_SECONDS="${ERP_OUTAGE_MAX_DELAY_SECONDS:-30}"
+# The seller's fiscal data printed on the documents (as the SellerLegalName... parameters in AWS).
+export SELLER_LEGAL_NAME="${SELLER_LEGAL_NAME:-Distribuidora Demo S.A. de C.V.}"
+export SELLER_TAX_ID="${SELLER_TAX_ID:-DDE990101AA1}"
+export SELLER_ADDRESS="${SELLER_ADDRESS:-Av. Industrial 100, Monterrey, N.L.}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$PORT}"
 
 # Logs are JSON lines (as in CloudWatch); LOG_FORMAT=pretty makes them easier to read.

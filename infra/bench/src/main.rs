@@ -380,7 +380,27 @@ fn write_results(figures: &BTreeMap<&str, Value>) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The parts to run: `make bench` runs them all; `make bench ARGS="erp orders"` (or
+/// `cargo run --release -p bench -- erp`) only those named.
+fn selected(part: &str) -> bool {
+    let named: Vec<String> = std::env::args().skip(1).collect();
+    named.is_empty() || named.iter().any(|n| n == part)
+}
+
 async fn run() -> Result<(), String> {
+    if selected("catalog") {
+        catalog().await?;
+    }
+    if selected("orders") {
+        orders::run().await?;
+    }
+    if selected("erp") {
+        erp::run().await?;
+    }
+    Ok(())
+}
+
+async fn catalog() -> Result<(), String> {
     let items = env_number("BENCH_ITEMS", 100_000).max(100);
     let pages = env_number("BENCH_PAGES", 200).clamp(10, 10_000);
     let searches = env_number("BENCH_SEARCHES", 200).clamp(10, 10_000);
@@ -640,8 +660,6 @@ async fn run() -> Result<(), String> {
         .table_name(app.store.table())
         .send()
         .await;
-    orders::run().await?;
-    erp::run().await?;
     Ok(())
 }
 

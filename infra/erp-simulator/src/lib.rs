@@ -13,6 +13,9 @@
 //! back up when the order is cancelled, and each change is published as a new stock record.
 //!
 //! The state outlives the server: [`Simulator::start`] and [`Running::stop`] play an outage.
+//! With a state file ([`Simulator::with_state_file`], as `make dev` runs it), it also outlives
+//! the process: stopping and starting the simulator plays an outage of a real ERP, which keeps
+//! what it received.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -25,14 +28,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::sync::erp::{
     ChangeSet, ChangesPage, OrderAck, OrderEventMessage, OrderEventType, CONTRACT,
 };
 use shared::sync::records::RecordKind;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct ErpOrder {
     number: String,
     sequence: u32,
@@ -40,7 +43,7 @@ struct ErpOrder {
     taken: Vec<(String, String, i64)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct SimState {
     received: Vec<OrderEventMessage>,
     acks: HashMap<String, OrderAck>,
@@ -48,10 +51,37 @@ struct SimState {
     next_number: u64,
     feed: Vec<(RecordKind, Value)>,
     /// (warehouse, sku) -> (on hand, version) of the stock it was fed.
+    #[serde(with = "stock_map")]
     stock: HashMap<(String, String), (i64, u64)>,
     rejected_orders: HashSet<String>,
     /// Events refused for arriving out of order (the portal must never cause one).
     out_of_order: Vec<String>,
+}
+
+/// JSON objects need string keys: the stock map is kept as a list of entries.
+mod stock_map {
+    use std::collections::HashMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Entry = ((String, String), (i64, u64));
+
+    pub fn serialize<S: Serializer>(
+        map: &HashMap<(String, String), (i64, u64)>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<Entry> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        entries.sort();
+        entries.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<HashMap<(String, String), (i64, u64)>, D::Error> {
+        Ok(Vec::<Entry>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
 }
 
 impl SimState {
@@ -92,6 +122,8 @@ pub struct Simulator {
     state: Arc<Mutex<SimState>>,
     api_key: Option<String>,
     online: Arc<AtomicBool>,
+    /// Where the state is kept between runs (written after every change).
+    state_file: Option<std::path::PathBuf>,
 }
 
 /// A started server; [`Running::stop`] (or dropping it) takes it down.
@@ -151,8 +183,51 @@ impl Simulator {
         }
     }
 
+    /// Keeps its state in `path`: loads it when the file exists (answers whether it did), and
+    /// writes it after every change.
+    pub fn with_state_file(
+        mut self,
+        path: impl Into<std::path::PathBuf>,
+    ) -> std::io::Result<(Self, bool)> {
+        let path = path.into();
+        let loaded = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let state: SimState = serde_json::from_slice(&bytes).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{}: {e}", path.display()),
+                    )
+                })?;
+                *self.lock() = state;
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e),
+        };
+        self.state_file = Some(path);
+        Ok((self, loaded))
+    }
+
     fn lock(&self) -> MutexGuard<'_, SimState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the state file (a temporary file renamed over it, so a crash never leaves half a
+    /// file). Called with the lock held, so writes never interleave.
+    fn save(&self, state: &SimState) {
+        let Some(path) = &self.state_file else {
+            return;
+        };
+        let written = serde_json::to_vec_pretty(state)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let tmp = path.with_extension("tmp");
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, path)
+            });
+        if let Err(e) = written {
+            tracing::warn!(error = %e, path = %path.display(), "erp-simulator: cannot save its state");
+        }
     }
 
     /// Serves on `addr` (`127.0.0.1:0` for any free port). Retries a few times while the
@@ -223,6 +298,7 @@ impl Simulator {
         for record in records {
             state.feed_record(kind, record);
         }
+        self.save(&state);
     }
 
     /// Refuses (or accepts again) every event of an order.
@@ -233,6 +309,7 @@ impl Simulator {
         } else {
             state.rejected_orders.remove(order_id);
         }
+        self.save(&state);
     }
 
     /// The stock it holds for a SKU in a warehouse (after the orders it took).
@@ -427,6 +504,7 @@ async fn post_order(
                 known
             );
             state.out_of_order.push(what.clone());
+            sim.save(&state);
             return error(StatusCode::CONFLICT, format!("out of order: {what}"));
         }
     }
@@ -437,6 +515,7 @@ async fn post_order(
     };
     state.acks.insert(message.event_id.clone(), ack.clone());
     state.received.push(message);
+    sim.save(&state);
     (StatusCode::OK, Json(ack)).into_response()
 }
 

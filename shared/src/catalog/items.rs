@@ -196,6 +196,34 @@ fn facet_values(
     ]
 }
 
+/// Counter changes as transaction actions (one per counter; no two on the same counter, so
+/// up to 100 of them fit in one TransactWriteItems).
+pub fn facet_update_actions(
+    store: &Store,
+    deltas: &FacetDeltas,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
+    deltas
+        .changes()
+        .map(|(key, delta, t, b)| {
+            let mut update = aws_sdk_dynamodb::types::Update::builder()
+                .table_name(store.table())
+                .set_key(Some(store::key_of(
+                    keys::FACETS_PK,
+                    &keys::facet_sk(&key.type_key, &key.brand_key),
+                )))
+                .update_expression(FACET_UPDATE)
+                .expression_attribute_names("#n", "count");
+            for (k, v) in facet_values(delta, t, b) {
+                update = update.expression_attribute_values(k, v);
+            }
+            let update = update
+                .build()
+                .map_err(|e| StoreError::Other(e.to_string()))?;
+            Ok(TransactWriteItem::builder().update(update).build())
+        })
+        .collect()
+}
+
 /// Applies counter changes (one UpdateItem each; a handful per import chunk).
 pub async fn apply_facet_deltas(store: &Store, deltas: &FacetDeltas) -> Result<(), StoreError> {
     for (key, delta, t, b) in deltas.changes() {

@@ -52,7 +52,7 @@ impl From<crate::error::FieldError> for RecordError {
 }
 
 /// Configuration of the sync, from the function's environment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SyncSettings {
     /// The `erp-sync` queue (`ERP_SYNC_QUEUE_URL`): inbound chunks, pulls and order events.
     pub queue_url: Option<String>,
@@ -67,9 +67,33 @@ pub struct SyncSettings {
     /// First retry delay after the ERP failed to answer (`ERP_RETRY_BASE_SECONDS`, default 30);
     /// each further attempt waits 4 times longer (30 s, 2 min, 8 min, 32 min, ...).
     pub retry_base_seconds: u64,
+    /// While the ERP does not answer, an order event is put back with a delay doubling from
+    /// `retry_base_seconds` up to this ceiling (`ERP_OUTAGE_MAX_DELAY_SECONDS`, default 900,
+    /// SQS's longest message delay): at most this long after the ERP is back, all goes through.
+    pub outage_max_delay_seconds: u64,
+    /// An outage longer than this (`ERP_OUTAGE_MAX_HOURS`, default 72) is treated as the
+    /// message failing: ordinary retries, then the DLQ.
+    pub outage_max_hours: u64,
     /// The seller's fiscal data printed on documents that do not carry their issuer
     /// (`SELLER_LEGAL_NAME`, `SELLER_TAX_ID`, `SELLER_ADDRESS`).
     pub seller: Option<Party>,
+}
+
+impl Default for SyncSettings {
+    /// Nothing configured, the retry timings of AWS.
+    fn default() -> Self {
+        Self {
+            queue_url: None,
+            dlq_url: None,
+            inbound_api_key: None,
+            erp_base_url: None,
+            erp_api_key_out: None,
+            retry_base_seconds: 30,
+            outage_max_delay_seconds: 900,
+            outage_max_hours: 72,
+            seller: None,
+        }
+    }
 }
 
 impl SyncSettings {
@@ -92,6 +116,12 @@ impl SyncSettings {
             retry_base_seconds: var("ERP_RETRY_BASE_SECONDS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(30),
+            outage_max_delay_seconds: var("ERP_OUTAGE_MAX_DELAY_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(900),
+            outage_max_hours: var("ERP_OUTAGE_MAX_HOURS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(72),
             seller,
         }
     }

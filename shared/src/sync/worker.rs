@@ -6,8 +6,14 @@
 //!
 //! Failures are reported per message (`ReportBatchItemFailures`): the others are deleted. A
 //! failed message gets a visibility timeout that grows with each attempt (the retry backoff);
-//! after the queue's maxReceiveCount it moves to the DLQ. While the ERP does not answer,
-//! the rest of the batch's order events fail without waiting for more timeouts.
+//! after the queue's maxReceiveCount it moves to the DLQ.
+//!
+//! An ERP outage is not the message's fault: an order event the ERP did not answer goes back
+//! to the queue as a new message (delayed, with its outage start), so an outage of hours or a
+//! weekend does not use up its receives and dead-letter every order placed meanwhile. Only an
+//! outage longer than [`super::SyncSettings::outage_max_hours`] falls back to the ordinary
+//! retries (and so, at last, to the DLQ, where staff see it). While the ERP does not answer,
+//! the rest of the batch's order events are put back without calling it again.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use serde::{Deserialize, Serialize};
@@ -37,7 +43,16 @@ pub enum QueueMessage {
         event: DomainEvent,
         #[serde(default)]
         deferrals: u32,
+        /// Times put back because the ERP did not answer, and since when (RFC 3339).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        outage_retries: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        down_since: Option<String>,
     },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Deserialize)]
@@ -57,6 +72,8 @@ impl QueueMessage {
             return Ok(QueueMessage::OrderEvent {
                 event: envelope.detail,
                 deferrals: 0,
+                outage_retries: 0,
+                down_since: None,
             });
         }
         serde_json::from_value(value).map_err(|e| format!("not an erp-sync message: {e}"))
@@ -114,30 +131,49 @@ fn attempt_of(message: &SqsMessage) -> u32 {
         .unwrap_or(1)
 }
 
-async fn requeue_deferred(
-    ctx: &SyncContext,
-    event: &DomainEvent,
-    deferrals: u32,
-) -> Result<(), String> {
+/// Puts a message back on the queue as a new one, visible after `delay` seconds (SQS allows
+/// up to 15 minutes); the caller then lets the original go. The new message starts with no
+/// receives used.
+async fn requeue(ctx: &SyncContext, message: &QueueMessage, delay: i32) -> Result<(), String> {
     let queue = ctx.queue_url().map_err(|e| e.to_string())?;
-    // Short at first (the predecessor is usually just behind), growing to 5 minutes.
-    let base = ctx.settings.retry_base_seconds.min(30) as i32;
-    let delay = (base << deferrals.min(4)).min(300);
-    let body = serde_json::to_string(&QueueMessage::OrderEvent {
-        event: event.clone(),
-        deferrals: deferrals + 1,
-    })
-    .map_err(|e| e.to_string())?;
+    let body = serde_json::to_string(message).map_err(|e| e.to_string())?;
     ctx.sqs()
         .await
         .send_message()
         .queue_url(queue)
         .message_body(body)
-        .delay_seconds(delay)
+        .delay_seconds(delay.clamp(0, 900))
         .send()
         .await
         .map(|_| ())
         .map_err(|e| e.into_service_error().to_string())
+}
+
+/// Waiting for the predecessor: short at first (it is usually just behind), growing to 5
+/// minutes.
+fn deferral_delay(ctx: &SyncContext, deferrals: u32) -> i32 {
+    let base = ctx.settings.retry_base_seconds.min(30) as i32;
+    (base << deferrals.min(4)).min(300)
+}
+
+/// The ERP is down: the base delay doubling with each retry, up to the configured ceiling.
+fn outage_delay(ctx: &SyncContext, retries: u32) -> i32 {
+    let settings = &ctx.settings;
+    settings
+        .retry_base_seconds
+        .saturating_mul(1u64 << retries.min(16))
+        .min(settings.outage_max_delay_seconds)
+        .min(900) as i32
+}
+
+/// Whether an outage that started at `down_since` has lasted longer than the settings allow.
+fn outage_too_long(ctx: &SyncContext, down_since: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(down_since)
+        .map(|since| {
+            chrono::Utc::now().signed_duration_since(since)
+                > chrono::Duration::hours(ctx.settings.outage_max_hours as i64)
+        })
+        .unwrap_or(false)
 }
 
 async fn handle_one<E: ErpApi>(
@@ -176,9 +212,20 @@ async fn handle_one<E: ErpApi>(
                 Handled::Retry(backoff)
             }
         },
-        QueueMessage::OrderEvent { event, deferrals } => {
+        QueueMessage::OrderEvent {
+            event,
+            deferrals,
+            outage_retries,
+            down_since,
+        } => {
+            let put_back = |down_since: Option<String>| QueueMessage::OrderEvent {
+                event: event.clone(),
+                deferrals,
+                outage_retries: outage_retries + 1,
+                down_since: Some(down_since.unwrap_or_else(crate::types::now_rfc3339)),
+            };
             if *erp_down && event_type_of(&event.kind).is_some() {
-                return Handled::Retry(backoff);
+                return during_outage(ctx, &summary, put_back(down_since), backoff).await;
             }
             match outbound::deliver(ctx.store(), erp, &event).await {
                 Ok(Sent::Acknowledged(delivery)) => {
@@ -188,7 +235,13 @@ async fn handle_one<E: ErpApi>(
                 Ok(Sent::AlreadyAcknowledged | Sent::Skipped) => Handled::Done,
                 Err(OutboundError::Deferred(waiting)) if deferrals < MAX_DEFERRALS => {
                     // Back to the queue with a delay, without using up a receive.
-                    match requeue_deferred(ctx, &event, deferrals).await {
+                    let again = QueueMessage::OrderEvent {
+                        event: event.clone(),
+                        deferrals: deferrals + 1,
+                        outage_retries,
+                        down_since: down_since.clone(),
+                    };
+                    match requeue(ctx, &again, deferral_delay(ctx, deferrals)).await {
                         Ok(()) => {
                             tracing::info!(%summary, %waiting, deferrals, "deferred");
                             Handled::Done
@@ -201,14 +254,47 @@ async fn handle_one<E: ErpApi>(
                 }
                 Err(OutboundError::Erp(ErpError::Unreachable(reason))) => {
                     *erp_down = true;
-                    tracing::warn!(%summary, %reason, attempt, retry_in_s = backoff, "the ERP did not answer");
-                    Handled::Retry(backoff)
+                    tracing::warn!(%summary, %reason, attempt, "the ERP did not answer");
+                    during_outage(ctx, &summary, put_back(down_since), backoff).await
                 }
                 Err(err) => {
                     tracing::error!(%kind, %summary, error = %err, attempt, "order event failed");
                     Handled::Retry(backoff)
                 }
             }
+        }
+    }
+}
+
+/// An order event the ERP did not answer: put back with a growing delay, unless the outage has
+/// outlasted `outage_max_hours` (then an ordinary failure, which ends in the DLQ).
+async fn during_outage(
+    ctx: &SyncContext,
+    summary: &str,
+    again: QueueMessage,
+    backoff: i32,
+) -> Handled {
+    let QueueMessage::OrderEvent {
+        outage_retries,
+        down_since: Some(since),
+        ..
+    } = &again
+    else {
+        return Handled::Retry(backoff);
+    };
+    if outage_too_long(ctx, since) {
+        tracing::error!(%summary, down_since = %since, "the ERP has not answered for too long; ordinary retries from now on");
+        return Handled::Retry(backoff);
+    }
+    let delay = outage_delay(ctx, *outage_retries);
+    match requeue(ctx, &again, delay).await {
+        Ok(()) => {
+            tracing::info!(%summary, retry_in_s = delay, outage_retries, "put back until the ERP answers");
+            Handled::Done
+        }
+        Err(err) => {
+            tracing::warn!(%summary, error = %err, "could not put back; retrying");
+            Handled::Retry(backoff)
         }
     }
 }
@@ -270,7 +356,9 @@ mod tests {
     #[test]
     fn reads_eventbridge_envelopes_and_own_messages() {
         let body = r#"{"version":"0","id":"x","detail-type":"OrderPlaced","source":"b2b-portal","detail":{"id":"e1","type":"OrderPlaced","occurred_at":"t","data":{"order_id":"o1"}}}"#;
-        let QueueMessage::OrderEvent { event, deferrals } = QueueMessage::parse(body).unwrap()
+        let QueueMessage::OrderEvent {
+            event, deferrals, ..
+        } = QueueMessage::parse(body).unwrap()
         else {
             panic!()
         };
@@ -295,6 +383,8 @@ mod tests {
         let event = |kind: &str| QueueMessage::OrderEvent {
             event: DomainEvent::new(kind, None, serde_json::json!({})),
             deferrals: 0,
+            outage_retries: 0,
+            down_since: None,
         };
         let mut list = [
             event("OrderCancelled"),

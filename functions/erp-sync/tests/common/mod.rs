@@ -49,7 +49,8 @@ impl Harness {
     }
 
     /// With real backoff: a failed message waits `seconds * 4^(attempt-1)` before it is seen
-    /// again (and a deferred event `seconds * 2^deferrals`).
+    /// again (a deferred event `seconds * 2^deferrals`, one put back during an ERP outage
+    /// `seconds * 2^retries`, at most `2 * seconds`).
     pub async fn with_retry_base(seconds: u64) -> Self {
         let env = TestEnv::new().await;
         let sim = Simulator::new(Some(ERP_OUT_KEY.into()));
@@ -63,7 +64,9 @@ impl Harness {
             erp_base_url: Some(server.url()),
             erp_api_key_out: Some(ERP_OUT_KEY.into()),
             retry_base_seconds: seconds,
-            seller: None,
+            // An outage puts order events back every few seconds at most here.
+            outage_max_delay_seconds: (seconds * 2).max(1),
+            ..SyncSettings::default()
         };
         let sync = erp_sync::ErpSync::new(env.app(), Some(sqs.clone()), settings);
         let router = erp_sync::router_with(sync.clone());

@@ -1,17 +1,18 @@
 //! Items from the ERP. Each item record is written with a condition that it is still the one
-//! read (the catalog's `rev`, or absent), after checking the read one is older; then its search
-//! words (BatchWriteItem) and facet counters follow, as the catalog's own writes do. A record
-//! that lost a race is read again and decided again.
+//! read (the catalog's `rev`, or absent), after checking the read one is older, in the same
+//! transaction as its search words (the new ones put, the dropped ones deleted): a retried
+//! message finds the item at its version and skips it, so words written later could be lost.
+//! Facet counters follow (transactions of 100 counter updates). A record that lost a race is read
+//! again and decided again.
 
 use std::collections::{HashMap, HashSet};
 
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 
-use super::{delete_request, get_many, put_request, rounds, transact_rows, ApplyReport};
-use crate::catalog::files::write_all;
+use super::{get_many, rounds, transact_grouped, transact_rows, ApplyReport};
 use crate::catalog::items::{self, FacetDeltas, StoredItem};
 use crate::catalog::{Item, Sku};
-use crate::store::{keys, Store, StoreError};
+use crate::store::{self, keys, Store, StoreError};
 use crate::sync::version::is_newer;
 
 fn conditional_put(
@@ -37,6 +38,39 @@ fn conditional_put(
     }
     let put = put.build().map_err(|e| StoreError::Other(e.to_string()))?;
     Ok(TransactWriteItem::builder().put(put).build())
+}
+
+/// The item's write and its search words' (dropped words deleted, current ones put): one
+/// record's actions, committed together.
+fn item_actions(
+    store: &Store,
+    item: &Item,
+    stored: Option<&StoredItem>,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
+    let mut actions = vec![conditional_put(store, item, stored)?];
+    let new_words: HashSet<String> = items::search_words(item).into_iter().collect();
+    if let Some(before) = stored.map(|s| &s.item) {
+        for word in items::search_words(before) {
+            if !new_words.contains(&word) {
+                let (pk, sk) = items::search_key(&word, &before.sku);
+                let delete = Delete::builder()
+                    .table_name(store.table())
+                    .set_key(Some(store::key_of(&pk, &sk)))
+                    .build()
+                    .map_err(|e| StoreError::Other(e.to_string()))?;
+                actions.push(TransactWriteItem::builder().delete(delete).build());
+            }
+        }
+    }
+    for record in items::search_records(item)? {
+        let put = Put::builder()
+            .table_name(store.table())
+            .set_item(Some(record))
+            .build()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        actions.push(TransactWriteItem::builder().put(put).build());
+    }
+    Ok(actions)
 }
 
 pub async fn apply_items(
@@ -71,34 +105,23 @@ pub async fn apply_items(
                 report.ignored += 1;
                 continue;
             }
-            writes.push((index, conditional_put(store, &item, before)?));
+            writes.push((index, item_actions(store, &item, before)?));
             plans.insert(index, item);
         }
-        let outcome = transact_rows(store, writes).await?;
+        let outcome = transact_grouped(store, writes).await?;
 
-        // The search words and facet counters of what was written.
-        let mut derived = Vec::new();
+        // The facet counters of what was written.
         let mut deltas = FacetDeltas::default();
         for index in &outcome.done {
             let after = &plans[index];
             let before = stored.get(&after.sku).map(|s| &s.item);
             report.applied += 1;
-            let new_words: HashSet<String> = items::search_words(after).into_iter().collect();
-            if let Some(before) = before {
-                for word in items::search_words(before) {
-                    if !new_words.contains(&word) {
-                        let (pk, sk) = items::search_key(&word, &before.sku);
-                        derived.push(delete_request(&pk, &sk)?);
-                    }
-                }
-            }
-            for record in items::search_records(after)? {
-                derived.push(put_request(record)?);
-            }
             deltas.record(before, Some(after));
         }
-        write_all(store, derived).await?;
-        items::apply_facet_deltas(store, &deltas).await?;
+        // Many counters change at once in a large batch: 100 to a transaction, not one
+        // UpdateItem each (no conditions; a conflict with another writer is retried).
+        let counters = items::facet_update_actions(store, &deltas)?;
+        transact_rows(store, counters.into_iter().enumerate().collect()).await?;
 
         // Someone else wrote these since the read: decide again on what is stored now.
         pending = outcome

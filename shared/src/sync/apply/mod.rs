@@ -5,7 +5,9 @@
 //! Requests: reads are BatchGetItem (100 keys each); conditional writes go in TransactWriteItems
 //! of up to 100 actions (one request for 100 records, where BatchWriteItem would take four but
 //! cannot carry conditions); a cancelled transaction is retried without the records whose
-//! condition failed. Writes that need no condition (search words) use BatchWriteItem.
+//! condition failed. What a record implies (an item's search words) is written in the same
+//! transaction as the record: a worker stopped between the two would otherwise leave it
+//! undone for good, as the retry finds the record already at its version and skips it.
 
 pub mod customers;
 pub mod documents;
@@ -16,7 +18,7 @@ pub mod stock;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 
 use super::records::Records;
@@ -120,22 +122,6 @@ pub async fn get_many(
     }
 }
 
-pub fn put_request(item: store::Item) -> Result<WriteRequest, StoreError> {
-    let put = PutRequest::builder()
-        .set_item(Some(item))
-        .build()
-        .map_err(|e| StoreError::Other(e.to_string()))?;
-    Ok(WriteRequest::builder().put_request(put).build())
-}
-
-pub fn delete_request(pk: &str, sk: &str) -> Result<WriteRequest, StoreError> {
-    let delete = DeleteRequest::builder()
-        .set_key(Some(store::key_of(pk, sk)))
-        .build()
-        .map_err(|e| StoreError::Other(e.to_string()))?;
-    Ok(WriteRequest::builder().delete_request(delete).build())
-}
-
 /// What became of conditional writes.
 #[derive(Debug, Default)]
 pub struct TransactOutcome {
@@ -145,26 +131,63 @@ pub struct TransactOutcome {
     pub condition_failed: Vec<usize>,
 }
 
-/// Runs conditional writes (one action per record, keyed by the record's index) in
-/// transactions of [`TRANSACTION_ACTIONS`], [`CONCURRENCY`] at a time. A transaction cancelled
-/// by some records' conditions is retried without them; one cancelled by a conflict with
-/// another writer (an order reserving the same stock) or by throttling is retried with backoff.
+/// Runs conditional writes, one action per record (keyed by the record's index); see
+/// [`transact_grouped`].
 pub async fn transact_rows(
     store: &Store,
     rows: Vec<(usize, TransactWriteItem)>,
 ) -> Result<TransactOutcome, StoreError> {
+    transact_grouped(
+        store,
+        rows.into_iter()
+            .map(|(i, action)| (i, vec![action]))
+            .collect(),
+    )
+    .await
+}
+
+/// Packs records (each a list of actions that must commit together) into transactions of at
+/// most [`TRANSACTION_ACTIONS`] actions, never splitting a record.
+fn pack(rows: Vec<(usize, Vec<TransactWriteItem>)>) -> Vec<Vec<(usize, Vec<TransactWriteItem>)>> {
+    let mut groups = Vec::new();
+    let mut current: Vec<(usize, Vec<TransactWriteItem>)> = Vec::new();
+    let mut size = 0;
+    for row in rows {
+        if size + row.1.len() > TRANSACTION_ACTIONS && !current.is_empty() {
+            groups.push(std::mem::take(&mut current));
+            size = 0;
+        }
+        size += row.1.len();
+        current.push(row);
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    groups
+}
+
+/// Runs conditional writes of records, each record a list of actions that commit together
+/// (an item with its search words), in transactions of up to [`TRANSACTION_ACTIONS`] actions,
+/// [`CONCURRENCY`] at a time. A transaction cancelled by some records' conditions is retried
+/// without them; one cancelled by a conflict with another writer (an order reserving the same
+/// stock) or by throttling is retried with backoff.
+pub async fn transact_grouped(
+    store: &Store,
+    rows: Vec<(usize, Vec<TransactWriteItem>)>,
+) -> Result<TransactOutcome, StoreError> {
+    if let Some((index, actions)) = rows.iter().find(|(_, a)| a.len() > TRANSACTION_ACTIONS) {
+        return Err(StoreError::Other(format!(
+            "record {index} needs {} actions, more than one transaction holds",
+            actions.len()
+        )));
+    }
     let mut outcome = TransactOutcome::default();
     let mut pending = rows;
     for attempt in 0..12u32 {
         if pending.is_empty() {
             return Ok(outcome);
         }
-        let groups: Vec<Vec<(usize, TransactWriteItem)>> = pending
-            .chunks(TRANSACTION_ACTIONS)
-            .map(<[_]>::to_vec)
-            .collect();
-        pending = Vec::new();
-        let mut groups = groups.into_iter();
+        let mut groups = pack(std::mem::take(&mut pending)).into_iter();
         let mut running = tokio::task::JoinSet::new();
         let mut contended = false;
         loop {
@@ -172,7 +195,7 @@ pub async fn transact_rows(
                 let Some(group) = groups.next() else { break };
                 let store = store.clone();
                 running.spawn(async move {
-                    let actions = group.iter().map(|(_, a)| a.clone()).collect();
+                    let actions = group.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
                     let result = store.transact(actions).await;
                     (group, result)
                 });
@@ -193,8 +216,11 @@ pub async fn transact_rows(
                     if failed.is_empty() {
                         contended = true;
                     }
-                    for (pos, row) in group.into_iter().enumerate() {
-                        if failed.contains(&pos) {
+                    let mut position = 0;
+                    for row in group {
+                        let actions = position..position + row.1.len();
+                        position = actions.end;
+                        if actions.into_iter().any(|p| failed.contains(&p)) {
                             outcome.condition_failed.push(row.0);
                         } else {
                             pending.push(row);
