@@ -16,7 +16,15 @@ pub struct Config {
     pub session_minutes: i64,
     pub invitation_hours: i64,
     pub reset_minutes: i64,
+    /// How long a container trusts its last check of a contact's access and customer status
+    /// (see `auth::revocation`): a revoked contact is refused within this time. At most
+    /// [`MAX_ACCESS_CACHE`]; tests shorten it.
+    pub access_cache_ttl: std::time::Duration,
 }
+
+/// The upper bound of [`Config::access_cache_ttl`]: a revocation reaches every warm container
+/// within 30 seconds, whatever the environment says.
+pub const MAX_ACCESS_CACHE: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
@@ -35,6 +43,10 @@ impl Config {
             session_minutes: number("SESSION_MINUTES", 60),
             invitation_hours: number("INVITATION_HOURS", 72),
             reset_minutes: number("PASSWORD_RESET_MINUTES", 30),
+            access_cache_ttl: std::time::Duration::from_secs(
+                number("ACCESS_CACHE_SECONDS", 30).clamp(0, MAX_ACCESS_CACHE.as_secs() as i64)
+                    as u64,
+            ),
         })
     }
 
@@ -49,6 +61,7 @@ impl Config {
             session_minutes: 60,
             invitation_hours: 72,
             reset_minutes: 30,
+            access_cache_ttl: MAX_ACCESS_CACHE,
         }
     }
 }

@@ -2,11 +2,13 @@
 //! function's router called in-process, each request handed to the function that documents the
 //! route (as API Gateway routes it), and fixtures created through the admin API itself.
 //!
-//! The journey test serves the whole API over real HTTP instead ([`stack`]).
+//! The journey test serves the whole API over real HTTP instead, through the dev server's
+//! runtime ([`stack`]).
 
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
+use dev_server::consumers::{deliver_batch, Queue};
 use serde_json::{json, Value};
 use shared::accounts::fixtures;
 use shared::auth::{Permissions, Principal, StaffRole};
@@ -98,31 +100,14 @@ pub fn function_of(ops: &[Operation], method: &str, path: &str) -> Option<&'stat
     best(true).or_else(|| best(false))
 }
 
-/// Every HTTP function's router, by function name. `sync`: the erp-sync function's state (by
-/// default from the environment, as in Lambda).
-pub fn function_routers(
-    app: &shared::AppState,
-    sync: Option<&erp_sync::SyncState>,
-) -> BTreeMap<&'static str, axum::Router> {
-    let app = || std::sync::Arc::clone(app);
-    api_docs::function_docs()
-        .into_iter()
-        .map(|(function, _)| {
-            let router = match function {
-                "accounts" => accounts::router(app()),
-                "catalog" => catalog::router(app()),
-                "pricing" => pricing::router(app()),
-                "orders" => orders::router(app()),
-                "erp-sync" => match sync {
-                    Some(sync) => erp_sync::router_with(sync.clone()),
-                    None => erp_sync::router(app()),
-                },
-                "api-docs" => api_docs::router(app()),
-                other => panic!("add the router of function `{other}` to tests/src/lib.rs"),
-            };
-            (function, router)
-        })
-        .collect()
+/// The erp-sync settings of these tests: the ERP presents [`ERP_KEY`], and a failed call to
+/// the ERP is retried at once (no backoff to wait for).
+pub fn erp_settings() -> SyncSettings {
+    SyncSettings {
+        inbound_api_key: Some(ERP_KEY.into()),
+        retry_base_seconds: 0,
+        ..SyncSettings::default()
+    }
 }
 
 /// The world of a test: the stack, the routers, an admin and the sample data.
@@ -141,16 +126,9 @@ impl World {
     /// through the admin API.
     pub async fn new() -> Self {
         let env = TestEnv::new().await;
-        let settings = SyncSettings {
-            queue_url: Some(env.queues.erp_sync_queue_url.clone()),
-            dlq_url: Some(env.queues.erp_sync_dlq_url.clone()),
-            inbound_api_key: Some(ERP_KEY.into()),
-            retry_base_seconds: 0,
-            ..SyncSettings::default()
-        };
         let sqs = aws_sdk_sqs::Client::new(&env.sdk);
-        let sync = erp_sync::ErpSync::new(env.app(), Some(sqs), settings);
-        let routers = function_routers(&env.app, Some(&sync));
+        let sync = dev_server::erp_sync_state(&env.app, &sqs, &env.queues, erp_settings());
+        let routers = dev_server::function_routers(&env.app, &sync);
         let (admin, admin_token) = fixtures::staff_session(
             &env.app,
             "boss@seller.example",
@@ -186,7 +164,10 @@ impl World {
         body: Option<Vec<u8>>,
         headers: &[(&str, &str)],
     ) -> TestResponse {
-        let router = &self.routers[self.function_of(method, path)];
+        let function = self.function_of(method, path);
+        let router = self.routers.get(function).unwrap_or_else(|| {
+            panic!("dev_server::function_routers has no router for function `{function}`")
+        });
         call_raw(router, method, path, token, body, headers).await
     }
 
@@ -331,39 +312,19 @@ impl World {
     }
 
     /// Hands what waits on the erp-sync queue to its worker, as Lambda's event source mapping
-    /// does, until the queue is empty (or `rounds` receives found nothing left to do).
+    /// does, until the queue is empty (or after `rounds` batches).
     pub async fn run_erp_worker(&self, rounds: usize) {
         let sqs = aws_sdk_sqs::Client::new(&self.env.sdk);
-        let url = &self.env.queues.erp_sync_queue_url;
+        let queue = Queue::resolve(&sqs, "erp-sync", &self.env.queues.erp_sync_queue_url)
+            .await
+            .expect("erp-sync queue");
         for _ in 0..rounds {
-            let messages = sqs
-                .receive_message()
-                .queue_url(url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-                .expect("receive")
-                .messages
-                .unwrap_or_default();
-            if messages.is_empty() {
+            let delivery =
+                deliver_batch(&sqs, &queue, 1, |event| erp_sync::handle(&self.sync, event))
+                    .await
+                    .expect("erp-sync batch");
+            if delivery.received == 0 {
                 return;
-            }
-            let response = erp_sync::handle(&self.sync, sqs_event(&messages)).await;
-            let failed: Vec<String> = response
-                .batch_item_failures
-                .into_iter()
-                .map(|f| f.item_identifier)
-                .collect();
-            for m in messages {
-                if m.message_id.as_ref().is_some_and(|id| !failed.contains(id)) {
-                    sqs.delete_message()
-                        .queue_url(url)
-                        .set_receipt_handle(m.receipt_handle)
-                        .send()
-                        .await
-                        .expect("delete");
-                }
             }
         }
     }
@@ -436,26 +397,6 @@ impl World {
     }
 }
 
-/// The event Lambda builds for a batch of SQS messages.
-pub fn sqs_event(
-    messages: &[aws_sdk_sqs::types::Message],
-) -> aws_lambda_events::event::sqs::SqsEvent {
-    use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-    let mut event = SqsEvent::default();
-    event.records = messages
-        .iter()
-        .map(|m| {
-            let mut record = SqsMessage::default();
-            record.message_id = m.message_id.clone();
-            record.receipt_handle = m.receipt_handle.clone();
-            record.body = m.body.clone();
-            record.event_source = Some("aws:sqs".into());
-            record
-        })
-        .collect();
-    event
-}
-
 /// What differs between two table snapshots, for assertion messages.
 pub fn snapshot_diff(
     before: &BTreeMap<(String, String), String>,
@@ -510,20 +451,20 @@ pub fn problem_fields(res: &TestResponse, status: StatusCode, what: &str) -> Vec
     problem(res, status, what).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The whole API served over real HTTP on an ephemeral port, with the email queue handed to the
-/// notifications consumer and the outbox swept, as the local dev server does.
+/// The whole API served over real HTTP on an ephemeral port by the dev server's runtime (the
+/// merged router, the queues handed to their consumers, the schedules), as `make dev` serves it.
 pub mod stack {
-    use std::sync::Arc;
-
-    use axum::response::IntoResponse;
     use std::time::Duration;
 
+    use dev_server::{erp_sync_state, merged_router, spawn_background, Schedules};
     use shared::testing::TestEnv;
 
     pub struct RunningStack {
         pub env: TestEnv,
         /// `http://127.0.0.1:<port>`.
         pub base_url: String,
+        /// The erp-sync function's state (settings: [`super::erp_settings`]).
+        pub sync: erp_sync::SyncState,
         tasks: tokio::task::JoinSet<()>,
     }
 
@@ -533,73 +474,12 @@ pub mod stack {
         }
     }
 
-    // TODO(e2e): the dev server (infra/dev-server) has its own router and queue poller; once it
-    // is a library, use its items here instead of these copies.
-    /// Every function behind one router, each request handed to the function that documents its
-    /// route, as API Gateway does. (Merging the routers is not possible: several functions serve
-    /// `/v1/health`, as each Lambda has its own.)
-    pub fn gateway(app: &shared::AppState) -> axum::Router {
-        use tower::ServiceExt;
-        let routers = super::function_routers(app, None);
-        let table = Arc::new((routers, super::operations().0));
-        axum::Router::new().fallback(move |req: axum::extract::Request| {
-            let table = Arc::clone(&table);
-            async move {
-                let (routers, ops) = &*table;
-                match super::function_of(ops, req.method().as_str(), req.uri().path()) {
-                    Some(function) => routers[function]
-                        .clone()
-                        .oneshot(req)
-                        .await
-                        .unwrap_or_else(|never| match never {}),
-                    None => axum::http::StatusCode::NOT_FOUND.into_response(),
-                }
-            }
-        })
-    }
-
-    async fn poll_email_queue(app: shared::AppState, sqs: aws_sdk_sqs::Client, url: String) {
-        loop {
-            let messages = match sqs
-                .receive_message()
-                .queue_url(&url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-            {
-                Ok(out) => out.messages.unwrap_or_default(),
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    continue;
-                }
-            };
-            if messages.is_empty() {
-                continue;
-            }
-            let response = notifications::handle(&app, super::sqs_event(&messages)).await;
-            let failed: Vec<String> = response
-                .batch_item_failures
-                .into_iter()
-                .map(|f| f.item_identifier)
-                .collect();
-            for m in messages {
-                if m.message_id.as_ref().is_some_and(|id| !failed.contains(id)) {
-                    let _ = sqs
-                        .delete_message()
-                        .queue_url(&url)
-                        .set_receipt_handle(m.receipt_handle)
-                        .send()
-                        .await;
-                }
-            }
-        }
-    }
-
-    async fn sweep_outbox(app: shared::AppState) {
-        loop {
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            let _ = notifications::sweep(&app).await;
+    /// The tests' schedules: the outbox swept every 2 s so a missed relay shows up quickly.
+    pub fn schedules() -> Schedules {
+        Schedules {
+            outbox_sweep: Duration::from_secs(2),
+            expire_orders: Duration::from_secs(60),
+            erp_sync: Duration::from_secs(dev_server::DEFAULT_ERP_SYNC_SECONDS),
         }
     }
 
@@ -610,21 +490,20 @@ pub mod stack {
             .await
             .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let sqs = aws_sdk_sqs::Client::new(&env.sdk);
+        let sync = erp_sync_state(&env.app, &sqs, &env.queues, super::erp_settings());
+        let router = merged_router(&env.app, &sync);
         let mut tasks = tokio::task::JoinSet::new();
-        let router = gateway(&env.app);
         tasks.spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });
-        let sqs = aws_sdk_sqs::Client::new(&env.sdk);
-        tasks.spawn(poll_email_queue(
-            env.app(),
-            sqs,
-            env.queues.email_queue_url.clone(),
-        ));
-        tasks.spawn(sweep_outbox(env.app()));
+        spawn_background(&mut tasks, &env.app, &sync, &sqs, &env.queues, &schedules())
+            .await
+            .expect("queue pollers and schedules");
         RunningStack {
             env,
             base_url,
+            sync,
             tasks,
         }
     }

@@ -1,6 +1,6 @@
-//! The end-to-end journey through the real HTTP API: every function's router served on a local
-//! port, the email queue consumed by the notifications function, emails read back from moto's
-//! SES store. A visitor asks for an account; an admin approves it, makes the customer ready and
+//! The end-to-end journey through the real HTTP API, served on a local port by the dev server's
+//! runtime (`dev_server`: the merged router, the queue pollers, the schedules), emails read back
+//! from moto's SES store. A visitor asks for an account; an admin approves it, makes the customer ready and
 //! invites its contact; the contact sets a password from the emailed link, logs in, sees its
 //! customer and an announcement, browses the catalog at its own prices and orders; an order over
 //! its credit is refused; the admin claims the order and the customer is told by email.

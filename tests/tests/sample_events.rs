@@ -160,9 +160,8 @@ async fn erp_sync_sample(env: &TestEnv, name: &str, file: &str, text: &str) -> R
         dlq_url: Some(env.queues.erp_sync_dlq_url.clone()),
         inbound_api_key: Some("sample-erp-api-key".into()),
         erp_base_url: Some(server.url()),
-        erp_api_key_out: None,
         retry_base_seconds: 0,
-        seller: None,
+        ..shared::sync::SyncSettings::default()
     };
     let sqs = aws_sdk_sqs::Client::new(&env.sdk);
     let sync = erp_sync::ErpSync::new(env.app(), Some(sqs), settings);

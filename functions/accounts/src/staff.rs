@@ -27,10 +27,10 @@ pub(crate) struct Admin(pub Principal);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        // The principal extractor already refused a deactivated staff member and applied the
+        // stored role (shared::auth::revocation), so the role checked here is the current one.
         let principal = Principal::from_request_parts(parts, state).await?;
         principal.require_admin()?;
-        // A deactivated admin's unexpired session stops here, not only at its next login.
-        staff::current(&state.store, &principal).await?;
         Ok(Admin(principal))
     }
 }
@@ -43,7 +43,6 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let principal = Principal::from_request_parts(parts, state).await?;
         principal.require_staff()?;
-        staff::current(&state.store, &principal).await?;
         Ok(Staff(principal))
     }
 }

@@ -4,9 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use shared::accounts::fixtures::{
-    item_count, put_price_list, put_staff, put_warehouse, staff_session, staff_token,
+    contact_session, item_count, put_price_list, put_staff, put_warehouse, staff_session,
+    staff_token,
 };
-use shared::auth::{Permissions, Principal, StaffRole};
+use shared::auth::{Permissions, StaffRole};
 use shared::store::keys;
 use shared::testing::{call, call_raw, TestEnv, TestResponse};
 
@@ -384,8 +385,7 @@ async fn agents_only_see_their_own_customers() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
     // A contact's session is no staff session; no session is 401.
-    let contact = Principal::contact("c@mine.com", "C", &mine, Permissions::all(), 10)
-        .token(&ctx.env.app.config.jwt_secret);
+    let contact = contact_session(&ctx.env.app, &mine, "c@mine.com", "C", Permissions::all()).await;
     let res = ctx.req("GET", &base, &contact, None).await;
     assert!(matches!(
         res.status,

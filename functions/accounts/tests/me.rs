@@ -88,11 +88,11 @@ async fn staff_see_themselves_and_sessions_are_checked() {
         );
     }
 
-    // A contact token for a customer that does not exist (deleted meanwhile) finds nothing.
+    // A contact token for a customer that does not exist (deleted meanwhile) is no session.
     let ghost =
         Principal::contact("x@ghost.com", "X", "ghost", Permissions::all(), 60).token(ctx.secret());
     assert_eq!(
         ctx.call("GET", "/v1/me", Some(&ghost), None).await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::UNAUTHORIZED
     );
 }

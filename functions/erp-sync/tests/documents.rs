@@ -89,7 +89,7 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
     assert_eq!(unpaid(&h, &a).await, d("6120.00"));
     assert_eq!(unpaid(&h, &b).await, d("1160.00"));
 
-    let token_a = h.contact_token(&a, true);
+    let token_a = h.contact_session(&a, true).await;
     let list = h.call("GET", "/v1/documents", Some(&token_a), None).await;
     assert_eq!(list.status, 200, "{}", list.json);
     let items = list.json["items"].as_array().unwrap();
@@ -124,7 +124,7 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
     assert_eq!(doc.status, 200);
     assert_eq!(
         (doc.json["number"].as_str(), doc.json["balance"].as_str()),
-        (Some("A-1001"), Some("3800"))
+        (Some("A-1001"), Some("3800.00"))
     );
 
     // Another customer's document does not exist for A; nor does B's for a contact of A.
@@ -136,7 +136,7 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         let res = h.call("GET", &path, Some(&token_a), None).await;
         assert_eq!(res.status, 404, "{path}");
     }
-    let token_b = h.contact_token(&b, true);
+    let token_b = h.contact_session(&b, true).await;
     let b_list = h.call("GET", "/v1/documents", Some(&token_b), None).await;
     assert_eq!(b_list.json["items"].as_array().unwrap().len(), 1);
     assert_eq!(
@@ -155,7 +155,7 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         h.call(
             "GET",
             "/v1/documents",
-            Some(&h.contact_token(&a, false)),
+            Some(&h.contact_session(&a, false).await),
             None
         )
         .await
@@ -166,7 +166,7 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         h.call(
             "GET",
             "/v1/statement",
-            Some(&h.contact_token(&a, false)),
+            Some(&h.contact_session(&a, false).await),
             None
         )
         .await
@@ -209,12 +209,13 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         String::from_utf8_lossy(&output.stderr)
     );
     let text = String::from_utf8_lossy(&output.stdout);
+    // The customer has the default language (es): Spanish labels, Mexican number format.
     for expected in [
-        "INVOICE",
+        "Factura",
         "A-1001",
-        "5800.00 MXN",
-        "2000.00 MXN",
-        "3800.00 MXN",
+        "5,800.00 MXN",
+        "2,000.00 MXN",
+        "3,800.00 MXN",
         "Ferretería A S.A. de C.V.",
         "FAA010101AA1",
         "DDE990101AA1",

@@ -79,7 +79,10 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
     }
-    assert!(tried >= enough, "every message was tried again and again ({tried})");
+    assert!(
+        tried >= enough,
+        "every message was tried again and again ({tried})"
+    );
     assert_eq!(failed, 0, "put back, not failed: no receive is used up");
     assert!(h.sim.received().is_empty());
     assert_eq!(h.queue_depth(&h.env.queues.erp_sync_dlq_url).await, 0);

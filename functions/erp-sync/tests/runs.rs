@@ -140,7 +140,7 @@ async fn manual_runs_pull_changes_since_the_cursor_and_keep_a_history() {
         h.call(
             "GET",
             "/v1/admin/sync/runs",
-            Some(&h.contact_token("c1", true)),
+            Some(&h.contact_session("c1", true).await),
             None
         )
         .await

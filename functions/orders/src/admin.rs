@@ -15,6 +15,7 @@ use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
 use shared::orders::quotes::{self, QuoteAnswer};
 use shared::orders::{listing, Actor, Order, OrderSummary, Quote};
 use shared::staff::customer_care::managed_customer;
+use shared::store::{Page, Store};
 use shared::{AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,12 +48,38 @@ async fn list_orders(
     principal: Principal,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> AppResult<Json<PageOf<OrderSummary>>> {
+    staff_page(
+        &app,
+        &principal,
+        query,
+        ListParams::order_status,
+        listing::staff_orders,
+    )
+    .await
+}
+
+/// What the staff lists share: staff only, the query checked and its `status` read by
+/// `status_of`, then one page of `list` (which scopes it to the customers the caller manages).
+async fn staff_page<S, T>(
+    app: &AppState,
+    principal: &Principal,
+    query: Result<Query<ListParams>, QueryRejection>,
+    status_of: fn(&ListParams) -> AppResult<Option<S>>,
+    list: impl AsyncFnOnce(
+        &Store,
+        &Principal,
+        Option<S>,
+        Option<&str>,
+        i32,
+        Option<String>,
+    ) -> AppResult<Page<T>>,
+) -> AppResult<Json<PageOf<T>>> {
     principal.require_staff()?;
     let params = list_params(query)?;
-    let status = params.order_status()?;
-    let found = listing::staff_orders(
+    let status = status_of(&params)?;
+    let found = list(
         &app.store,
-        &principal,
+        principal,
         status,
         params.customer.as_deref(),
         params.limit(),
@@ -190,19 +217,14 @@ async fn list_quotes(
     principal: Principal,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> AppResult<Json<PageOf<Quote>>> {
-    principal.require_staff()?;
-    let params = list_params(query)?;
-    let status = params.quote_status()?;
-    let found = listing::staff_quotes(
-        &app.store,
+    staff_page(
+        &app,
         &principal,
-        status,
-        params.customer.as_deref(),
-        params.limit(),
-        params.cursor.clone(),
+        query,
+        ListParams::quote_status,
+        listing::staff_quotes,
     )
-    .await?;
-    Ok(Json(page(found)))
+    .await
 }
 
 /// One quote (404 unless the caller manages its customer).

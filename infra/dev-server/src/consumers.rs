@@ -44,16 +44,20 @@ impl Queue {
     }
 }
 
-/// Up to 10 messages (Lambda's default batch for SQS), waiting up to 5 s for the first.
+/// How long the pollers wait for a first message (SQS long polling).
+pub const LONG_POLL_SECONDS: i32 = 5;
+
+/// Up to 10 messages (Lambda's default batch for SQS), waiting up to `wait_seconds` for the first.
 async fn receive(
     sqs: &aws_sdk_sqs::Client,
     queue: &Queue,
+    wait_seconds: i32,
 ) -> Result<Vec<aws_sdk_sqs::types::Message>, String> {
     let out = sqs
         .receive_message()
         .queue_url(&queue.url)
         .max_number_of_messages(10)
-        .wait_time_seconds(5)
+        .wait_time_seconds(wait_seconds)
         .message_system_attribute_names(MessageSystemAttributeName::All)
         .send()
         .await
@@ -88,13 +92,13 @@ pub fn sqs_event(queue: &Queue, messages: &[aws_sdk_sqs::types::Message]) -> Sqs
     event
 }
 
-/// Deletes the messages of the batch whose ids are not in `failed`; returns how many.
+/// Deletes the messages of the batch whose ids are not in `failed`.
 async fn delete_succeeded(
     sqs: &aws_sdk_sqs::Client,
     queue: &Queue,
     messages: &[aws_sdk_sqs::types::Message],
     failed: &[String],
-) -> Result<usize, String> {
+) -> Result<(), String> {
     let entries: Vec<DeleteMessageBatchRequestEntry> = messages
         .iter()
         .enumerate()
@@ -108,9 +112,8 @@ async fn delete_succeeded(
         })
         .collect();
     if entries.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
-    let count = entries.len();
     let out = sqs
         .delete_message_batch()
         .queue_url(&queue.url)
@@ -121,7 +124,52 @@ async fn delete_succeeded(
     if !out.failed.is_empty() {
         return Err(format!("{} deletes failed", out.failed.len()));
     }
-    Ok(count)
+    Ok(())
+}
+
+/// What one batch came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Messages received (0: the queue had nothing within the wait).
+    pub received: usize,
+    /// Messages the consumer reported as failed (left on the queue for redelivery).
+    pub failed: usize,
+}
+
+/// Receives one batch (waiting up to `wait_seconds` for it), hands it to the consumer as the
+/// `SqsEvent` Lambda would build, and deletes the messages the consumer did not report as failed.
+pub async fn deliver_batch<F, Fut>(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+    wait_seconds: i32,
+    handler: F,
+) -> Result<Delivery, String>
+where
+    F: FnOnce(SqsEvent) -> Fut,
+    Fut: Future<Output = SqsBatchResponse>,
+{
+    let messages = receive(sqs, queue, wait_seconds)
+        .await
+        .map_err(|e| format!("receive: {e}"))?;
+    if messages.is_empty() {
+        return Ok(Delivery {
+            received: 0,
+            failed: 0,
+        });
+    }
+    let response = handler(sqs_event(queue, &messages)).await;
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| f.item_identifier)
+        .collect();
+    delete_succeeded(sqs, queue, &messages, &failed)
+        .await
+        .map_err(|e| format!("delete (the messages will be redelivered): {e}"))?;
+    Ok(Delivery {
+        received: messages.len(),
+        failed: failed.len(),
+    })
 }
 
 /// A queue -> its consumer, forever: what the Lambda event source mapping does in AWS.
@@ -131,33 +179,14 @@ where
     Fut: Future<Output = SqsBatchResponse>,
 {
     loop {
-        let messages = match receive(&sqs, &queue).await {
-            Ok(messages) => messages,
-            Err(err) => {
-                tracing::warn!(queue = queue.name, error = %err, "receive failed; retrying");
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                continue;
+        match deliver_batch(&sqs, &queue, LONG_POLL_SECONDS, &handler).await {
+            Ok(Delivery { received: 0, .. }) => {}
+            Ok(Delivery { received, failed }) => {
+                tracing::info!(queue = queue.name, received, failed, "batch handled")
             }
-        };
-        if messages.is_empty() {
-            continue;
-        }
-        let response = handler(sqs_event(&queue, &messages)).await;
-        let failed: Vec<String> = response
-            .batch_item_failures
-            .iter()
-            .map(|f| f.item_identifier.clone())
-            .collect();
-        match delete_succeeded(&sqs, &queue, &messages, &failed).await {
-            Ok(done) => tracing::info!(
-                queue = queue.name,
-                received = messages.len(),
-                done,
-                failed = failed.len(),
-                "batch handled"
-            ),
             Err(err) => {
-                tracing::warn!(queue = queue.name, error = %err, "delete failed; the messages will be redelivered")
+                tracing::warn!(queue = queue.name, error = %err, "batch not handled; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
             }
         }
     }
@@ -169,7 +198,9 @@ where
     F: Fn(AppState) -> Fut,
     Fut: Future<Output = Result<String, String>>,
 {
-    let mut ticker = tokio::time::interval(period);
+    // The first run after one period, as a schedule created now would fire (not at start-up:
+    // a sync started by hand after `make dev` should find the ERP's changes still to pull).
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;

@@ -7,13 +7,11 @@
 //! - `bootstrap`: provisioning only. `seed`: demo data only.
 //! - `create-admin --email E --name N [--password P]`: the first admin of a real deployment.
 
-mod consumers;
 mod seed;
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
+use dev_server::{erp_sync_state, merged_router, spawn_background, Schedules};
 use shared::config::Config;
 use shared::localstack::{provision, Provisioned, ResourceNames};
 use shared::{App, AppState};
@@ -84,107 +82,38 @@ async fn bootstrap() -> Result<(AppState, Provisioned), String> {
     Ok((App::new(config, &sdk), provisioned))
 }
 
-/// Every HTTP function's router, merged as API Gateway routes them to the functions.
-fn merged_router(app: &AppState, erp: &erp_sync::SyncState) -> axum::Router {
-    axum::Router::new()
-        .merge(accounts::router(Arc::clone(app)))
-        .merge(catalog::router(Arc::clone(app)))
-        .merge(pricing::router(Arc::clone(app)))
-        .merge(orders::router(Arc::clone(app)))
-        .merge(erp_sync::router_with(Arc::clone(erp)))
-        .merge(api_docs::router(Arc::clone(app)))
-        .layer(axum::middleware::from_fn(log_request))
-}
-
-/// The erp-sync function's state on the local queues (`ERP_*` settings from the environment).
-fn erp_sync_state(
+/// The erp-sync function's settings from the environment, as Lambda reads them.
+fn local_erp_sync(
     app: &AppState,
     sqs: &aws_sdk_sqs::Client,
-    queues: &Provisioned,
+    provisioned: &Provisioned,
 ) -> erp_sync::SyncState {
-    let mut settings = shared::sync::SyncSettings::from_env();
-    settings.queue_url = Some(queues.erp_sync_queue_url.clone());
-    settings.dlq_url = Some(queues.erp_sync_dlq_url.clone());
-    erp_sync::ErpSync::new(Arc::clone(app), Some(sqs.clone()), settings)
-}
-
-/// One log line per request, like API Gateway's access log.
-async fn log_request(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let started = std::time::Instant::now();
-    let res = next.run(req).await;
-    tracing::info!(
-        %method,
-        %path,
-        status = res.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64,
-        "request"
-    );
-    res
+    erp_sync_state(
+        app,
+        sqs,
+        provisioned,
+        shared::sync::SyncSettings::from_env(),
+    )
 }
 
 async fn seed_only() -> Result<(), String> {
     let (app, provisioned) = bootstrap().await?;
     let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
-    let router = merged_router(&app, &erp_sync_state(&app, &sqs, &provisioned));
+    let router = merged_router(&app, &local_erp_sync(&app, &sqs, &provisioned));
     seed::run(&app, &router, &provisioned).await?;
     Ok(())
 }
 
 async fn serve() -> Result<(), String> {
+    let schedules = Schedules::from_env()?;
     let (app, provisioned) = bootstrap().await?;
     let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
-    let erp = erp_sync_state(&app, &sqs, &provisioned);
+    let erp = local_erp_sync(&app, &sqs, &provisioned);
     let router = merged_router(&app, &erp);
     let seeded = seed::run(&app, &router, &provisioned).await?;
 
-    // What Lambda's event source mappings and EventBridge schedules do in AWS.
-    let email = consumers::Queue::resolve(&sqs, "email", &provisioned.email_queue_url).await?;
-    let erp_queue =
-        consumers::Queue::resolve(&sqs, "erp-sync", &provisioned.erp_sync_queue_url).await?;
     let mut background = tokio::task::JoinSet::new();
-    let notify_app = Arc::clone(&app);
-    background.spawn(consumers::poll(sqs.clone(), email, move |event| {
-        let app = Arc::clone(&notify_app);
-        async move { notifications::handle(&app, event).await }
-    }));
-    let worker = Arc::clone(&erp);
-    background.spawn(consumers::poll(sqs.clone(), erp_queue, move |event| {
-        let sync = Arc::clone(&worker);
-        async move { erp_sync::handle(&sync, event).await }
-    }));
-    background.spawn(consumers::every(
-        "outbox-sweep",
-        Duration::from_secs(10),
-        Arc::clone(&app),
-        consumers::sweep_outbox,
-    ));
-    // ExpireOrdersFunction runs every 5 minutes in AWS; more often here so it is seen at work.
-    background.spawn(consumers::every(
-        "expire-orders",
-        Duration::from_secs(60),
-        Arc::clone(&app),
-        orders::expire_due_orders,
-    ));
-    // The periodic ERP sync (every 30 minutes, as in AWS), when an ERP is configured.
-    if erp.ctx.settings.erp_base_url.is_some() {
-        let scheduled = Arc::clone(&erp);
-        background.spawn(consumers::every(
-            "erp-sync",
-            Duration::from_secs(30 * 60),
-            Arc::clone(&app),
-            move |_| {
-                let sync = Arc::clone(&scheduled);
-                async move { erp_sync::scheduled_run(&sync).await }
-            },
-        ));
-    } else {
-        tracing::info!("ERP_BASE_URL is not set: no periodic ERP sync");
-    }
+    spawn_background(&mut background, &app, &erp, &sqs, &provisioned, &schedules).await?;
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".into());
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
@@ -193,7 +122,7 @@ async fn serve() -> Result<(), String> {
         .map_err(|e| {
             format!("cannot listen on {host}:{port}: {e} (set API_PORT to use another port)")
         })?;
-    print_banner(&port, &seeded);
+    print_banner(&port, &seeded, erp.ctx.settings.erp_base_url.as_deref());
 
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
@@ -208,7 +137,8 @@ async fn serve() -> Result<(), String> {
     Ok(())
 }
 
-fn print_banner(port: &str, seeded: &seed::Summary) {
+/// `erp_base_url`: the ERP the portal talks to (locally, the simulator `make dev` starts).
+fn print_banner(port: &str, seeded: &seed::Summary, erp_base_url: Option<&str>) {
     let api = format!("http://localhost:{port}");
     let moto = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:5000".into());
     println!();
@@ -217,6 +147,10 @@ fn print_banner(port: &str, seeded: &seed::Summary) {
     println!("  health           {api}/v1/health");
     println!("  OpenAPI          {api}/v1/openapi.json");
     println!("  sent emails      {moto}/moto-api/  (raw: {moto}/moto-api/data.json, key \"ses\")");
+    if let Some(erp) = erp_base_url.map(|url| url.trim_end_matches('/')) {
+        println!("  ERP (simulator)  {erp}   orders it received: {erp}/received");
+        println!("                   make erp-stop / make erp-start play an ERP outage");
+    }
     println!("  demo logins      (password {})", seed::DEMO_PASSWORD);
     for (who, email) in &seeded.logins {
         println!("    {who:<15}{email}");

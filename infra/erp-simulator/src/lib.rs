@@ -65,19 +65,15 @@ mod stock_map {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     type Entry = ((String, String), (i64, u64));
+    type StockMap = HashMap<(String, String), (i64, u64)>;
 
-    pub fn serialize<S: Serializer>(
-        map: &HashMap<(String, String), (i64, u64)>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(map: &StockMap, serializer: S) -> Result<S::Ok, S::Error> {
         let mut entries: Vec<Entry> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
         entries.sort();
         entries.serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<HashMap<(String, String), (i64, u64)>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<StockMap, D::Error> {
         Ok(Vec::<Entry>::deserialize(deserializer)?
             .into_iter()
             .collect())

@@ -59,7 +59,10 @@ async fn a_restarted_simulator_keeps_what_it_received() {
         .unwrap();
     assert!(restored);
     assert_eq!(second.received().len(), 1);
-    assert_eq!(second.erp_number("order-1").as_deref(), Some(number.as_str()));
+    assert_eq!(
+        second.erp_number("order-1").as_deref(),
+        Some(number.as_str())
+    );
     assert_eq!(second.stock("MTY", "HAM-16"), Some(115));
     let running = second.start("127.0.0.1:0").await.unwrap();
     // The same event again: the same answer, not taken twice.

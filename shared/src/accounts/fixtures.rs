@@ -3,12 +3,14 @@
 
 use crate::accounts::login::{login_keys, Login, LoginOwner};
 use crate::app::App;
-use crate::auth::{password::hash_password, Principal, StaffRole};
+use crate::auth::{password::hash_password, Permissions, Principal, StaffRole};
+use crate::customers::model::{AccessState, Contact};
 use crate::staff::StaffUser;
 use crate::store::{keys, Keys};
 use crate::types::{new_id, now_rfc3339, Email, Name};
 
-/// A session token for a staff member (no staff item needed: tokens carry the role).
+/// A session token for a staff member. Requests check the staff item behind it (active, role),
+/// so write one first ([`put_staff`], [`put_staff_with_id`]) or use [`staff_session`].
 pub fn staff_token(app: &App, staff_id: &str, name: &str, role: StaffRole) -> String {
     Principal::staff(staff_id, name, role, 30).token(&app.config.jwt_secret)
 }
@@ -21,10 +23,22 @@ pub async fn put_staff(
     role: StaffRole,
     password: Option<&str>,
 ) -> StaffUser {
+    put_staff_with_id(app, &new_id(), email, name, role, password).await
+}
+
+/// Like [`put_staff`], with a chosen id (tests that name their staff, e.g. `admin-1`).
+pub async fn put_staff_with_id(
+    app: &App,
+    id: &str,
+    email: &str,
+    name: &str,
+    role: StaffRole,
+    password: Option<&str>,
+) -> StaffUser {
     let now = now_rfc3339();
     // Built from JSON so fields the staff model adds later take their defaults.
     let user: StaffUser = serde_json::from_value(serde_json::json!({
-        "id": new_id(),
+        "id": id,
         "email": Email::parse(email).expect("fixture email"),
         "name": Name::parse(name).expect("fixture name"),
         "role": role,
@@ -156,4 +170,35 @@ pub async fn staff_session(
     let user = put_staff(app, email, name, role, None).await;
     let token = staff_token(app, &user.id, name, role);
     (user, token)
+}
+
+/// Writes a contact of `customer_id` whose access is active (with these permissions) and
+/// returns a session token for it: requests check the contact's access and its customer's
+/// status, so a contact session needs both records (the customer must be `active`).
+pub async fn contact_session(
+    app: &App,
+    customer_id: &str,
+    email: &str,
+    name: &str,
+    permissions: Permissions,
+) -> String {
+    let mut contact = Contact::new(
+        customer_id,
+        Email::parse(email).expect("fixture email"),
+        Name::parse(name).expect("fixture name"),
+    );
+    contact.access = AccessState::Active;
+    contact.permissions = permissions;
+    app.store
+        .put(
+            &Keys::new(
+                keys::customer_pk(customer_id),
+                keys::contact_sk(contact.email.as_str()),
+            ),
+            &contact,
+        )
+        .await
+        .expect("put contact");
+    Principal::contact(contact.email.as_str(), name, customer_id, permissions, 60)
+        .token(&app.config.jwt_secret)
 }

@@ -2,6 +2,7 @@
 
 pub mod jwt;
 pub mod password;
+pub mod revocation;
 pub mod tokens;
 
 use axum::extract::FromRequestParts;
@@ -64,7 +65,8 @@ pub struct Impersonator {
     pub name: String,
 }
 
-/// The caller, as carried in the session token's claims.
+/// The caller, as carried in the session token's claims. Once extracted, the stored records
+/// override what the token says (see [`revocation`]): the staff role, the contact permissions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Principal {
     pub kind: PrincipalKind,
@@ -210,7 +212,9 @@ impl FromRequestParts<AppState> for Principal {
         if principal.exp <= Utc::now().timestamp() {
             return Err(AppError::Unauthenticated);
         }
-        Ok(principal)
+        // A valid signature is not enough: the access may have been revoked or changed since
+        // the token was signed (staff at once, contacts within the access cache's TTL).
+        revocation::current(state, principal).await
     }
 }
 

@@ -6,6 +6,7 @@
 //! the statement). Both are written in one transaction with the change of the customer's
 //! `unpaid` total on its credit record, which the order placement's credit check reads.
 
+pub mod i18n;
 pub mod model;
 pub mod pdf;
 pub mod render;
@@ -20,6 +21,7 @@ use crate::customers::{AddressKind, Customer};
 use crate::error::{AppError, AppResult};
 use crate::orders::credit::CreditRecord;
 use crate::store::{self, keys, Page, QuerySpec, Store, StoreError};
+use crate::types::Language;
 
 pub async fn get(store: &Store, id: &str) -> Result<Option<Document>, StoreError> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -124,6 +126,55 @@ pub async fn customer_statement(
     ))
 }
 
+/// The language a document PDF is printed in, the order emails use: the reading contact's own
+/// language, else the customer's, else the store's default language setting, else Spanish.
+pub fn resolve_language(
+    contact: Option<Language>,
+    customer: Option<Language>,
+    store_default: Option<Language>,
+) -> Language {
+    contact
+        .or(customer)
+        .or(store_default)
+        .unwrap_or(Language::Es)
+}
+
+/// The customer (for its fiscal data on the PDF) and the language its documents are printed in
+/// for the contact `contact_email` (`None` when staff act as the customer: the customer's
+/// language). The store's settings are read only when neither has a stored language.
+pub async fn customer_and_language(
+    store: &Store,
+    customer_id: &str,
+    contact_email: Option<&str>,
+) -> AppResult<(Customer, Language)> {
+    /// The customer's language as stored: `Customer` defaults a missing one, which would hide
+    /// the fall-back to the store's default.
+    #[derive(serde::Deserialize)]
+    struct StoredLanguage {
+        #[serde(default)]
+        language: Option<Language>,
+    }
+    let item = store
+        .get_item(&keys::customer_pk(customer_id), keys::CUSTOMER_PROFILE_SK)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stored: StoredLanguage = store::from_item(item.clone())?;
+    let customer: Customer = store::from_item(item)?;
+    let contact_language = match contact_email {
+        Some(email) => crate::customers::contacts::get(store, customer_id, email)
+            .await?
+            .and_then(|contact| contact.language),
+        None => None,
+    };
+    let store_default = if contact_language.or(stored.language).is_none() {
+        Some(crate::settings::load(store).await?.default_language)
+    } else {
+        None
+    };
+    let language = resolve_language(contact_language, stored.language, store_default);
+    Ok((customer, language))
+}
+
 /// The customer's fiscal identity from its profile: legal name (or trade name), tax id and
 /// billing address (or the default one).
 pub fn customer_party(customer: &Customer) -> Party {
@@ -151,5 +202,19 @@ pub fn customer_party(customer: &Customer) -> Party {
             .unwrap_or_else(|| customer.name.as_str().to_string()),
         tax_id: customer.tax_id.as_str().to_string(),
         address,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contact_language_wins_then_the_customer_then_the_store() {
+        use Language::*;
+        assert_eq!(resolve_language(Some(Ro), Some(PtBr), Some(En)), Ro);
+        assert_eq!(resolve_language(None, Some(PtBr), Some(En)), PtBr);
+        assert_eq!(resolve_language(None, None, Some(En)), En);
+        assert_eq!(resolve_language(None, None, None), Es);
     }
 }

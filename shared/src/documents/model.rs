@@ -29,15 +29,6 @@ impl DocumentKind {
             .into_iter()
             .find(|k| k.as_str() == value)
     }
-
-    /// The title printed on the PDF.
-    pub fn title(self) -> &'static str {
-        match self {
-            DocumentKind::Invoice => "INVOICE",
-            DocumentKind::Proforma => "PROFORMA INVOICE",
-            DocumentKind::Receipt => "RECEIPT",
-        }
-    }
 }
 
 /// `cancelled` documents (voided in the ERP) stay visible but owe nothing.
@@ -157,10 +148,12 @@ pub fn balance_of(
     total: Decimal,
     paid: Decimal,
 ) -> Decimal {
+    // "0.00", not "0": amounts keep the scale of money.
+    let zero = Decimal::new(0, 2);
     if kind == DocumentKind::Invoice && status == DocumentStatus::Issued {
-        (total - paid).max(Decimal::ZERO)
+        (total - paid).max(zero)
     } else {
-        Decimal::ZERO
+        zero
     }
 }
 

@@ -1,8 +1,10 @@
 //! A minimal PDF 1.4 writer: pages of text lines in the standard Helvetica fonts (no embedded
 //! fonts, no images), which every PDF reader has. Enough for invoices; small and dependency-free.
 //!
-//! File layout: header, one object per catalog / page tree / font / info / page / content
-//! stream, then the cross-reference table with each object's byte offset, and the trailer.
+//! File layout: header, one object per catalog / page tree / font / info / font encoding /
+//! ToUnicode map / page / content stream, then the cross-reference table with each object's byte
+//! offset, and the trailer. Text is in WinAnsiEncoding plus the Romanian letters (see
+//! [`encode`]), so Spanish, Portuguese, Romanian and English print and extract exactly.
 
 /// A4 in points.
 pub const PAGE_WIDTH: f32 = 595.0;
@@ -93,12 +95,42 @@ const HELVETICA_WIDTHS: [u16; 95] = [
     334, 260, 334, 584, // '{'..'~'
 ];
 
+/// The ASCII letter whose width an accented letter has (Helvetica draws accented letters on the
+/// base letter's advance), for width estimates.
+fn base_letter(c: char) -> char {
+    match c {
+        'À'..='Å' | 'Ă' => 'A',
+        'à'..='å' | 'ă' => 'a',
+        'Ç' => 'C',
+        'ç' => 'c',
+        'È'..='Ë' => 'E',
+        'è'..='ë' => 'e',
+        'Ì'..='Ï' => 'I',
+        'ì'..='ï' => 'i',
+        'Ñ' => 'N',
+        'ñ' => 'n',
+        'Ò'..='Ö' | 'Ø' => 'O',
+        'ò'..='ö' | 'ø' => 'o',
+        'Ù'..='Ü' => 'U',
+        'ù'..='ü' => 'u',
+        'Ý' | 'Ÿ' => 'Y',
+        'ý' | 'ÿ' => 'y',
+        'Ș' | 'Ş' | 'Š' => 'S',
+        'ș' | 'ş' | 'š' => 's',
+        'Ț' | 'Ţ' => 'T',
+        'ț' | 'ţ' => 't',
+        'Ž' => 'Z',
+        'ž' => 'z',
+        other => other,
+    }
+}
+
 /// Width of `text` in points at `size`.
 pub fn text_width(text: &str, size: f32) -> f32 {
     let units: u32 = text
         .chars()
-        .map(|c| match c {
-            ' '..='~' => u32::from(HELVETICA_WIDTHS[(c as usize) - 32]),
+        .map(|c| match base_letter(c) {
+            c @ ' '..='~' => u32::from(HELVETICA_WIDTHS[(c as usize) - 32]),
             _ => 556,
         })
         .sum();
@@ -120,57 +152,185 @@ pub fn clip(text: &str, width: f32, size: f32) -> String {
     format!("{}...", out.trim_end())
 }
 
-/// The WinAnsiEncoding byte of a character (what the standard fonts use), with close
-/// replacements for letters outside it (Romanian comma-below letters) and `?` otherwise.
-fn win_ansi(c: char) -> u8 {
+// The fonts' encoding. The standard fonts speak WinAnsiEncoding (cp1252), which holds the
+// Spanish and Portuguese letters (á é í ó ú ñ ç ã õ...) and Romanian â î, but not Romanian
+// ă ș ț. Those glyphs exist in every viewer's standard Helvetica (Adobe's core font set has
+// `abreve`, `scommaaccent`, `tcommaaccent`...), so the font's encoding is WinAnsiEncoding plus a
+// /Differences array placing them at codes WinAnsiEncoding leaves unused. Each font also carries
+// a /ToUnicode map of every code, so text extraction (pdftotext, copy and paste, search) gives
+// back the exact characters: the glyph name `tcommaaccent` alone would be read as U+0163 (t with
+// cedilla) by the Adobe Glyph List.
+// Why `tcommaaccent` and not `uni021B`: the standard fonts viewers carry (Adobe's, Foxit's in
+// Chrome and pdf.js) hold the glyph under that name, so it is always drawn; `uni021B` is not a
+// name they have and may draw nothing. A viewer that stands in a system font for Helvetica and
+// looks glyphs up through the Adobe Glyph List (poppler: Evince, Okular) may draw ț with the
+// cedilla shape (ţ); the extracted text stays ț.
+
+/// Romanian letters at codes unused by WinAnsiEncoding: (code, character, glyph name).
+const EXTRA_GLYPHS: [(u8, char, &str); 6] = [
+    (0x7f, 'Ă', "Abreve"),
+    (0x81, 'ă', "abreve"),
+    (0x8d, 'Ș', "Scommaaccent"),
+    (0x8f, 'ș', "scommaaccent"),
+    (0x90, 'Ț', "Tcommaaccent"),
+    (0x9d, 'ț', "tcommaaccent"),
+];
+
+/// WinAnsiEncoding's characters at 0x80..=0x9F (where it differs from Latin-1); `None` where it
+/// has none.
+const WIN_ANSI_80_9F: [Option<char>; 32] = [
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
+];
+
+/// The font code of a character, if the fonts can show it. The cedilla forms ş ţ (what older
+/// Romanian keyboards and data use for ș ț) print as the correct comma-below letters.
+fn encode(c: char) -> Option<u8> {
+    let c = match c {
+        'ş' => 'ș',
+        'Ş' => 'Ș',
+        'ţ' => 'ț',
+        'Ţ' => 'Ț',
+        other => other,
+    };
     match c {
-        ' '..='~' => c as u8,
-        '\u{a0}'..='\u{ff}' => c as u32 as u8,
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8a,
-        '‹' => 0x8b,
-        'Œ' => 0x8c,
-        'Ž' => 0x8e,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9a,
-        '›' => 0x9b,
-        'œ' => 0x9c,
-        'ž' => 0x9e,
-        'Ÿ' => 0x9f,
-        'ș' | 'ş' => b's',
-        'Ș' | 'Ş' => b'S',
-        'ț' | 'ţ' => b't',
-        'Ț' | 'Ţ' => b'T',
-        'ă' => b'a',
-        'Ă' => b'A',
-        '\t' | '\n' | '\r' => b' ',
-        _ => b'?',
+        ' '..='~' | '\u{a0}'..='\u{ff}' => Some(c as u32 as u8),
+        _ => WIN_ANSI_80_9F
+            .iter()
+            .position(|&w| w == Some(c))
+            .map(|i| 0x80 + i as u8)
+            .or_else(|| {
+                EXTRA_GLYPHS
+                    .iter()
+                    .find(|(_, ch, _)| *ch == c)
+                    .map(|(code, _, _)| *code)
+            }),
     }
 }
 
-/// A PDF literal string: `(` ... `)` with the delimiters escaped and non-ASCII bytes as octal
-/// escapes, so the file stays 7-bit.
+/// The character a font code shows (the inverse of [`encode`]).
+fn decode(code: u8) -> Option<char> {
+    match code {
+        0x20..=0x7e | 0xa0..=0xff => Some(char::from(code)),
+        0x80..=0x9f => WIN_ANSI_80_9F[usize::from(code - 0x80)].or_else(|| extra_glyph(code)),
+        _ => extra_glyph(code),
+    }
+}
+
+fn extra_glyph(code: u8) -> Option<char> {
+    EXTRA_GLYPHS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, ch, _)| *ch)
+}
+
+/// The font byte of a character: its code, a space for layout whitespace, `?` for characters
+/// the standard fonts cannot show (outside Western European and Romanian letters).
+fn font_byte(c: char) -> u8 {
+    match c {
+        '\t' | '\n' | '\r' => b' ',
+        _ => encode(c).unwrap_or(b'?'),
+    }
+}
+
+/// Whether every character of `text` prints (and extracts) as itself.
+pub fn encodes_exactly(text: &str) -> bool {
+    text.chars().all(|c| encode(c).and_then(decode) == Some(c))
+}
+
+/// The fonts' /Encoding dictionary.
+fn encoding_dictionary() -> String {
+    let differences: Vec<String> = EXTRA_GLYPHS
+        .iter()
+        .map(|(code, _, name)| format!("{code} /{name}"))
+        .collect();
+    format!(
+        "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [{}] >>",
+        differences.join(" ")
+    )
+}
+
+/// The fonts' /ToUnicode CMap: every code to its character, runs of consecutive codes and
+/// characters as ranges.
+fn to_unicode_cmap() -> String {
+    // (first code, last code, character of the first code)
+    let mut ranges: Vec<(u8, u8, char)> = Vec::new();
+    for code in 0u8..=0xff {
+        let Some(c) = decode(code) else { continue };
+        match ranges.last_mut() {
+            // A range continues while codes and characters both step by one, within the same
+            // 256-character block (a bfrange increments only the last byte).
+            Some((first, last, first_char))
+                if u32::from(*last) + 1 == u32::from(code)
+                    && u32::from(*first_char) + u32::from(code - *first) == c as u32
+                    && u32::from(*first_char) >> 8 == c as u32 >> 8 =>
+            {
+                *last = code;
+            }
+            _ => ranges.push((code, code, c)),
+        }
+    }
+    let mut body = String::new();
+    // A CMap section holds at most 100 entries.
+    for chunk in ranges.chunks(100) {
+        body.push_str(&format!("{} beginbfrange\n", chunk.len()));
+        for (first, last, c) in chunk {
+            let mut utf16 = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut utf16)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            body.push_str(&format!("<{first:02X}> <{last:02X}> <{hex}>\n"));
+        }
+        body.push_str("endbfrange\n");
+    }
+    format!(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /B2BPortal-WinAnsi-Romanian-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<00> <FF>\nendcodespacerange\n{body}\
+         endcmap\nCMapName currentdup /CMap defineresource pop\nend\nend\n"
+    )
+}
+
+/// A PDF literal string in the fonts' encoding: `(` ... `)` with the delimiters escaped and
+/// non-ASCII bytes as octal escapes, so the file stays 7-bit.
 fn literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('(');
     for c in text.chars() {
-        match win_ansi(c) {
+        match font_byte(c) {
             b'(' => out.push_str("\\("),
             b')' => out.push_str("\\)"),
             b'\\' => out.push_str("\\\\"),
@@ -180,6 +340,13 @@ fn literal(text: &str) -> String {
     }
     out.push(')');
     out
+}
+
+/// A PDF text string (document information) as UTF-16BE with its byte order mark, so any
+/// character of the title survives.
+fn text_string(text: &str) -> String {
+    let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+    format!("<FEFF{hex}>")
 }
 
 fn number(value: f32) -> String {
@@ -219,11 +386,12 @@ fn content_stream(page: &Page) -> String {
 pub fn write_pdf(title: &str, pages: &[Page]) -> Vec<u8> {
     let blank = [Page::default()];
     let pages = if pages.is_empty() { &blank[..] } else { pages };
-    // Objects 1-5 are fixed; each page then takes two (the page, its content stream).
-    let first_page_object = 6;
+    // Objects 1-7 are fixed; each page then takes two (the page, its content stream).
+    let first_page_object = 8;
     let page_refs: Vec<String> = (0..pages.len())
         .map(|i| format!("{} 0 R", first_page_object + 2 * i))
         .collect();
+    let cmap = to_unicode_cmap();
     let mut objects: Vec<String> = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         format!(
@@ -231,11 +399,19 @@ pub fn write_pdf(title: &str, pages: &[Page]) -> Vec<u8> {
             page_refs.join(" "),
             pages.len()
         ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding 6 0 R /ToUnicode 7 0 R >>"
             .to_string(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding 6 0 R /ToUnicode 7 0 R >>"
             .to_string(),
-        format!("<< /Title {} /Producer (b2b-portal) >>", literal(title)),
+        format!(
+            "<< /Title {} /Producer (b2b-portal) >>",
+            text_string(title)
+        ),
+        encoding_dictionary(),
+        format!(
+            "<< /Length {} >>\nstream\n{cmap}endstream",
+            cmap.len()
+        ),
     ];
     for (i, page) in pages.iter().enumerate() {
         let content_ref = first_page_object + 2 * i + 1;
@@ -273,6 +449,28 @@ pub fn write_pdf(title: &str, pages: &[Page]) -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+/// What `pdftotext` (poppler-utils) reads from a PDF: what search and copy-and-paste get.
+#[cfg(test)]
+pub(crate) fn extract_text(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("pdf-{}", crate::types::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("test.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is installed");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        output.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 text")
 }
 
 #[cfg(test)]
@@ -320,7 +518,7 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(count, 10); // 5 fixed objects + 2 per page + the free entry
+        assert_eq!(count, 12); // 7 fixed objects + 2 per page + the free entry
         for (i, line) in table.lines().skip(3).take(count - 1).enumerate() {
             assert_eq!(line.len() + 1, 20, "xref entries are 20 bytes");
             let offset: usize = line[..10].parse().unwrap();
@@ -341,7 +539,7 @@ mod tests {
         assert_eq!(length, end);
         // Escapes and WinAnsi bytes.
         assert!(text.contains("(Factura \\(A\\) \\\\ 1)"));
-        assert!(text.contains("P\\341gina 2 \\226 S\\343o Paulo, Timisoara \\200"));
+        assert!(text.contains("P\\341gina 2 \\226 S\\343o Paulo, Timi\\217oara \\200"));
         assert!(pdf.iter().skip(16).all(|b| b.is_ascii()));
     }
 
@@ -355,5 +553,74 @@ mod tests {
         assert!(clipped.ends_with("..."));
         assert!(text_width(&clipped, 10.0) <= 60.0);
         assert_eq!(clip("short", 60.0, 10.0), "short");
+    }
+
+    #[test]
+    fn every_code_decodes_to_what_encodes_to_it() {
+        let mut seen = std::collections::HashSet::new();
+        for code in 0u8..=0xff {
+            if let Some(c) = decode(code) {
+                assert!(seen.insert(c), "{c} at two codes");
+                assert_eq!(encode(c), Some(code), "{c}");
+            }
+        }
+        for c in "áéíóúñçãõâêôàüÁÉÍÓÚÑÇÃÕăâîșțĂÂÎȘȚ€¿¡º".chars()
+        {
+            assert!(encodes_exactly(&c.to_string()), "{c}");
+        }
+        // Legacy cedilla forms print as the comma-below letters; other scripts as `?`.
+        assert_eq!(encode('ş'), encode('ș'));
+        assert_eq!(encode('Ţ'), encode('Ț'));
+        assert!(!encodes_exactly("ş"));
+        assert_eq!(font_byte('Ж'), b'?');
+        assert_eq!(font_byte('\n'), b' ');
+    }
+
+    #[test]
+    fn the_encoding_and_unicode_map_cover_the_romanian_letters() {
+        let encoding = encoding_dictionary();
+        for name in [
+            "/Abreve",
+            "/abreve",
+            "/Scommaaccent",
+            "/scommaaccent",
+            "/Tcommaaccent",
+            "/tcommaaccent",
+        ] {
+            assert!(encoding.contains(name), "{encoding}");
+        }
+        let cmap = to_unicode_cmap();
+        // ASCII and Latin-1 are one range each; ț (U+021B) is mapped at its own code.
+        assert!(cmap.contains("<20> <7E> <0020>"), "{cmap}");
+        assert!(cmap.contains("<A0> <FF> <00A0>"), "{cmap}");
+        assert!(cmap.contains("<9D> <9D> <021B>"), "{cmap}");
+        assert!(cmap.contains("<80> <80> <20AC>"), "{cmap}");
+    }
+
+    #[test]
+    fn pdftotext_reads_back_accented_and_romanian_letters() {
+        let lines = [
+            "Español: Facturación, Número, Descripción, Teléfono, Año, ¿Qué? ¡Sí!",
+            "Português: Fatura pró-forma, Emissão, Preço unitário, Ações, Você",
+            "Română: Factură, Chitanță, Scadență, Preț unitar, Încasat, Rest de plată",
+            "ROMÂNIA: ȘTEFAN ȚEPEȘ ĂĂ, învățământ, știință, București, Timișoara",
+            "Symbols: 5.800,00 € – “quoted” (paren) back\\slash",
+        ];
+        let mut page = Page::default();
+        for (i, line) in lines.iter().enumerate() {
+            let font = if i % 2 == 0 {
+                Font::Regular
+            } else {
+                Font::Bold
+            };
+            page.text(50.0, 800.0 - 20.0 * i as f32, 10.0, font, *line);
+        }
+        // Legacy cedilla letters come out as the correct comma-below ones.
+        page.text(50.0, 600.0, 10.0, Font::Regular, "Legacy: Timişoara, Piaţa");
+        let text = extract_text(&write_pdf("Factură Țară", &[page]));
+        for line in lines {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        assert!(text.contains("Legacy: Timișoara, Piața"), "{text}");
     }
 }

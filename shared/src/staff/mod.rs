@@ -199,8 +199,9 @@ pub async fn get(store: &Store, id: &str) -> AppResult<StaffUser> {
     find(store, id).await?.ok_or(AppError::NotFound)
 }
 
-/// The staff member behind a staff principal, if still active. A deactivated staff member's
-/// unexpired session is refused here (`401`), not only at the next login.
+/// The staff member behind a staff principal, if still active (`401` otherwise). The
+/// [`Principal`] extractor already refuses a deactivated staff member on every request
+/// (`auth::revocation`); this loads the record for routes that need its details.
 pub async fn current(store: &Store, principal: &Principal) -> AppResult<StaffUser> {
     principal.require_staff()?;
     match find(store, &principal.sub).await? {

@@ -71,8 +71,9 @@ pub struct SyncSettings {
     /// `retry_base_seconds` up to this ceiling (`ERP_OUTAGE_MAX_DELAY_SECONDS`, default 900,
     /// SQS's longest message delay): at most this long after the ERP is back, all goes through.
     pub outage_max_delay_seconds: u64,
-    /// An outage longer than this (`ERP_OUTAGE_MAX_HOURS`, default 72) is treated as the
-    /// message failing: ordinary retries, then the DLQ.
+    /// An order event that has waited longer than this (`ERP_OUTAGE_MAX_HOURS`, default 72)
+    /// for the ERP to answer, or for the event before it, is treated as failing: ordinary
+    /// retries, then the DLQ.
     pub outage_max_hours: u64,
     /// The seller's fiscal data printed on documents that do not carry their issuer
     /// (`SELLER_LEGAL_NAME`, `SELLER_TAX_ID`, `SELLER_ADDRESS`).

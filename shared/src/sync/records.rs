@@ -382,8 +382,19 @@ fn check_portal_id(raw: &str) -> Result<String, String> {
     }
 }
 
-/// A money amount: a decimal string, at most 4 decimals, within +-10^12.
+/// A money amount: a decimal string, at most 4 decimals, within +-10^12; kept with at least
+/// 2 decimals ("5800" -> "5800.00"), as every amount the portal answers.
 fn money(raw: &str, allow_negative: bool) -> Result<Decimal, String> {
+    let mut value = decimal(raw, allow_negative)?;
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    Ok(value)
+}
+
+/// A decimal string (a quantity, or money before its scale is set), at most 4 decimals,
+/// within +-10^12.
+fn decimal(raw: &str, allow_negative: bool) -> Result<Decimal, String> {
     let value = Decimal::from_str(raw.trim())
         .map_err(|_| "must be a decimal number as a string, e.g. \"1234.50\"".to_string())?;
     if !allow_negative && value.is_sign_negative() && !value.is_zero() {
@@ -772,7 +783,7 @@ fn document_of(raw: ErpDocument, row: &mut RowErrors, now: &str) -> Option<Docum
             None => Some(None),
         };
         let description = row.check(&at("description"), text(&line.description, 300, true));
-        let quantity = row.check(&at("quantity"), money(&line.quantity, true));
+        let quantity = row.check(&at("quantity"), decimal(&line.quantity, true));
         let unit = match &line.unit {
             Some(u) => row
                 .check(&at("unit"), text(u, 20, false))
@@ -978,6 +989,17 @@ mod tests {
 
     fn fields(errors: &[FieldError]) -> Vec<String> {
         errors.iter().map(|e| e.field.clone()).collect()
+    }
+
+    #[test]
+    fn money_keeps_two_decimals_at_least_and_quantities_stay_as_sent() {
+        assert_eq!(money("5800", false).unwrap().to_string(), "5800.00");
+        assert_eq!(money("2076.40", false).unwrap().to_string(), "2076.40");
+        assert_eq!(money("89.125", false).unwrap().to_string(), "89.125");
+        assert_eq!(money("1.10000", false).unwrap().to_string(), "1.10");
+        assert!(money("-1", false).is_err());
+        assert!(money("1.00001", false).is_err());
+        assert_eq!(decimal("2.50", true).unwrap().to_string(), "2.5");
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! to the queue as a new message (delayed, with its outage start), so an outage of hours or a
 //! weekend does not use up its receives and dead-letter every order placed meanwhile. Only an
 //! outage longer than [`super::SyncSettings::outage_max_hours`] falls back to the ordinary
-//! retries (and so, at last, to the DLQ, where staff see it). While the ERP does not answer,
+//! retries (and so, at last, to the DLQ, where staff see it). The same bound holds for an event
+//! waiting for the one before it (a cancel for its create, itself waiting for the ERP). While the ERP does not answer,
 //! the rest of the batch's order events are put back without calling it again.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
@@ -22,13 +23,9 @@ use super::batches::{apply_chunk, ChunkError, ChunkMessage};
 use super::erp::{ErpApi, ErpError};
 use super::outbound::{self, event_type_of, OutboundError, Sent};
 use super::runs;
-use super::SyncContext;
+use super::{SyncContext, SyncSettings};
 use crate::localstack::MAX_RECEIVE_COUNT;
 use crate::messaging::DomainEvent;
-
-/// An order event waits this many times for its predecessor before it fails like any other
-/// message (and so reaches the DLQ if the predecessor never comes).
-pub const MAX_DEFERRALS: u32 = 30;
 
 /// The messages this consumer reads. Order events arrive as EventBridge envelopes and are
 /// re-queued (when deferred) in this form.
@@ -41,8 +38,12 @@ pub enum QueueMessage {
     },
     OrderEvent {
         event: DomainEvent,
+        /// Times put back to wait for the event before it (e.g. a cancel for its create), and
+        /// since when (RFC 3339).
         #[serde(default)]
         deferrals: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiting_since: Option<String>,
         /// Times put back because the ERP did not answer, and since when (RFC 3339).
         #[serde(default, skip_serializing_if = "is_zero")]
         outage_retries: u32,
@@ -72,6 +73,7 @@ impl QueueMessage {
             return Ok(QueueMessage::OrderEvent {
                 event: envelope.detail,
                 deferrals: 0,
+                waiting_since: None,
                 outage_retries: 0,
                 down_since: None,
             });
@@ -156,22 +158,23 @@ fn deferral_delay(ctx: &SyncContext, deferrals: u32) -> i32 {
     (base << deferrals.min(4)).min(300)
 }
 
-/// The ERP is down: the base delay doubling with each retry, up to the configured ceiling.
-fn outage_delay(ctx: &SyncContext, retries: u32) -> i32 {
-    let settings = &ctx.settings;
+/// The ERP is down: the base delay doubling with each retry (the first is 1), up to the
+/// configured ceiling.
+fn outage_delay(settings: &SyncSettings, retries: u32) -> i32 {
     settings
         .retry_base_seconds
-        .saturating_mul(1u64 << retries.min(16))
+        .saturating_mul(1u64 << retries.saturating_sub(1).min(16))
         .min(settings.outage_max_delay_seconds)
         .min(900) as i32
 }
 
-/// Whether an outage that started at `down_since` has lasted longer than the settings allow.
-fn outage_too_long(ctx: &SyncContext, down_since: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(down_since)
+/// Whether an order event has waited longer than the settings allow (since `since`): for the
+/// ERP to answer, or for the event before it (which may itself wait for the ERP).
+fn waited_too_long(settings: &SyncSettings, since: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(since)
         .map(|since| {
             chrono::Utc::now().signed_duration_since(since)
-                > chrono::Duration::hours(ctx.settings.outage_max_hours as i64)
+                > chrono::Duration::hours(settings.outage_max_hours as i64)
         })
         .unwrap_or(false)
 }
@@ -215,12 +218,14 @@ async fn handle_one<E: ErpApi>(
         QueueMessage::OrderEvent {
             event,
             deferrals,
+            waiting_since,
             outage_retries,
             down_since,
         } => {
             let put_back = |down_since: Option<String>| QueueMessage::OrderEvent {
                 event: event.clone(),
                 deferrals,
+                waiting_since: waiting_since.clone(),
                 outage_retries: outage_retries + 1,
                 down_since: Some(down_since.unwrap_or_else(crate::types::now_rfc3339)),
             };
@@ -233,11 +238,21 @@ async fn handle_one<E: ErpApi>(
                     Handled::Done
                 }
                 Ok(Sent::AlreadyAcknowledged | Sent::Skipped) => Handled::Done,
-                Err(OutboundError::Deferred(waiting)) if deferrals < MAX_DEFERRALS => {
-                    // Back to the queue with a delay, without using up a receive.
+                Err(OutboundError::Deferred(waiting))
+                    if !waiting_since
+                        .as_deref()
+                        .is_some_and(|since| waited_too_long(&ctx.settings, since)) =>
+                {
+                    // Back to the queue with a delay, without using up a receive: its
+                    // predecessor may be waiting for an ERP outage to end.
                     let again = QueueMessage::OrderEvent {
                         event: event.clone(),
                         deferrals: deferrals + 1,
+                        waiting_since: Some(
+                            waiting_since
+                                .clone()
+                                .unwrap_or_else(crate::types::now_rfc3339),
+                        ),
                         outage_retries,
                         down_since: down_since.clone(),
                     };
@@ -282,11 +297,11 @@ async fn during_outage(
     else {
         return Handled::Retry(backoff);
     };
-    if outage_too_long(ctx, since) {
+    if waited_too_long(&ctx.settings, since) {
         tracing::error!(%summary, down_since = %since, "the ERP has not answered for too long; ordinary retries from now on");
         return Handled::Retry(backoff);
     }
-    let delay = outage_delay(ctx, *outage_retries);
+    let delay = outage_delay(&ctx.settings, *outage_retries);
     match requeue(ctx, &again, delay).await {
         Ok(()) => {
             tracing::info!(%summary, retry_in_s = delay, outage_retries, "put back until the ERP answers");
@@ -379,10 +394,29 @@ mod tests {
     }
 
     #[test]
+    fn outage_retries_double_up_to_the_ceiling_and_the_wait_is_bounded() {
+        let settings = SyncSettings::default();
+        let delays: Vec<i32> = (1..=7).map(|r| outage_delay(&settings, r)).collect();
+        assert_eq!(delays, [30, 60, 120, 240, 480, 900, 900]);
+        let dev = SyncSettings {
+            retry_base_seconds: 5,
+            outage_max_delay_seconds: 30,
+            ..SyncSettings::default()
+        };
+        assert_eq!(outage_delay(&dev, 1), 5);
+        assert_eq!(outage_delay(&dev, 40), 30);
+
+        let hours_ago = |h: i64| (chrono::Utc::now() - chrono::Duration::hours(h)).to_rfc3339();
+        assert!(!waited_too_long(&settings, &hours_ago(71)));
+        assert!(waited_too_long(&settings, &hours_ago(73)));
+    }
+
+    #[test]
     fn creates_sort_before_cancels() {
         let event = |kind: &str| QueueMessage::OrderEvent {
             event: DomainEvent::new(kind, None, serde_json::json!({})),
             deferrals: 0,
+            waiting_since: None,
             outage_retries: 0,
             down_since: None,
         };

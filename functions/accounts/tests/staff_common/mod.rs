@@ -6,7 +6,9 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 use shared::auth::{Permissions, Principal, StaffRole};
-use shared::customers::{Contact, CreditSetting, Customer, CustomerStatus, PaymentTerms};
+use shared::customers::{
+    AccessState, Contact, CreditSetting, Customer, CustomerStatus, PaymentTerms,
+};
 use shared::staff::{self, StaffUser};
 use shared::store::{keys, Keys};
 use shared::testing::{call, call_raw, TestEnv, TestResponse};
@@ -103,6 +105,8 @@ impl Ctx {
             Name::parse("Ana Contact").unwrap(),
         );
         contact.language = language;
+        // Its session ([`Ctx::contact_token`]) is checked against an active access.
+        contact.access = AccessState::Active;
         self.env
             .app
             .store

@@ -4,6 +4,7 @@
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
+use shared::accounts::fixtures;
 use shared::auth::{Permissions, Principal, StaffRole};
 use shared::customers::profile::customer_keys;
 use shared::customers::Customer;
@@ -20,17 +21,24 @@ pub struct Ctx {
 
 impl Ctx {
     pub async fn new() -> Self {
-        Self::from_env(TestEnv::new().await)
+        Self::from_env(TestEnv::new().await).await
     }
 
     /// With a counter of every DynamoDB request the app makes.
     pub async fn counted() -> (Self, RequestCounter) {
         let (env, counter) = TestEnv::with_request_counter().await;
-        (Self::from_env(env), counter)
+        (Self::from_env(env).await, counter)
     }
 
-    fn from_env(env: TestEnv) -> Self {
+    async fn from_env(env: TestEnv) -> Self {
         let router = catalog::router(env.app());
+        // Requests check the staff item behind a token, so both staff members exist.
+        for (id, email, name, role) in [
+            ("admin-1", "ada@seller.com", "Ada Admin", StaffRole::Admin),
+            ("agent-1", "alan@seller.com", "Alan Agent", StaffRole::Agent),
+        ] {
+            fixtures::put_staff_with_id(&env.app, id, email, name, role, None).await;
+        }
         let secret = &env.app.config.jwt_secret;
         let admin = Principal::staff("admin-1", "Ada Admin", StaffRole::Admin, 30).token(secret);
         let agent = Principal::staff("agent-1", "Alan Agent", StaffRole::Agent, 30).token(secret);
@@ -76,15 +84,16 @@ impl Ctx {
         .await
     }
 
-    pub fn contact_token(&self, customer_id: &str) -> String {
-        Principal::contact(
+    /// A contact of the (active) customer with an active access, and its session token.
+    pub async fn contact_token(&self, customer_id: &str) -> String {
+        fixtures::contact_session(
+            &self.env.app,
+            customer_id,
             &format!("buyer@{customer_id}.example.com"),
             "Bea Buyer",
-            customer_id,
             Permissions::all(),
-            30,
         )
-        .token(&self.env.app.config.jwt_secret)
+        .await
     }
 
     /// Writes an active customer with its price list, warehouses and catalog access; returns
@@ -118,7 +127,7 @@ impl Ctx {
             .put(&customer_keys(&customer), &customer)
             .await
             .expect("put customer");
-        self.contact_token(id)
+        self.contact_token(id).await
     }
 
     pub async fn price_list(&self, id: &str, currency: &str) {

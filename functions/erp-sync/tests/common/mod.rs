@@ -53,6 +53,25 @@ impl Harness {
     /// `seconds * 2^retries`, at most `2 * seconds`).
     pub async fn with_retry_base(seconds: u64) -> Self {
         let env = TestEnv::new().await;
+        // Requests check the staff item behind a token: the staff of `admin_token` and
+        // `agent_token` exist.
+        for (id, email, name, role) in [
+            (
+                "admin-1",
+                "ada@seller.example",
+                "Ada Admin",
+                StaffRole::Admin,
+            ),
+            (
+                "agent-1",
+                "alan@seller.example",
+                "Alan Agent",
+                StaffRole::Agent,
+            ),
+        ] {
+            shared::accounts::fixtures::put_staff_with_id(&env.app, id, email, name, role, None)
+                .await;
+        }
         let sim = Simulator::new(Some(ERP_OUT_KEY.into()));
         let server = sim.start("127.0.0.1:0").await.expect("simulator starts");
         let addr = server.addr().to_string();
@@ -150,6 +169,54 @@ impl Harness {
             60,
         )
         .token(&self.env.app.config.jwt_secret)
+    }
+
+    /// A session of a contact of `customer_id` with `see_invoices` as given (each value its own
+    /// contact, since the stored permissions apply). Sessions are checked against the stored
+    /// records: the contact is stored with an active access and the customer made active
+    /// (ERP-imported customers start inactive; a missing one is written active).
+    pub async fn contact_session(&self, customer_id: &str, see_invoices: bool) -> String {
+        let (pk, sk) = (
+            shared::store::keys::customer_pk(customer_id),
+            shared::store::keys::CUSTOMER_PROFILE_SK,
+        );
+        if self.store().get_item(&pk, sk).await.unwrap().is_some() {
+            self.store()
+                .client()
+                .update_item()
+                .table_name(self.store().table())
+                .set_key(Some(shared::store::key_of(&pk, sk)))
+                .update_expression("SET #status = :active")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":active", shared::store::s("active"))
+                .send()
+                .await
+                .unwrap();
+        } else {
+            let now = now_rfc3339();
+            let customer: shared::customers::Customer = serde_json::from_value(json!({
+                "id": customer_id, "status": "active", "name": format!("Customer {customer_id}"),
+                "tax_id": "XAXX010101000", "email": format!("office@{customer_id}.example"),
+                "created_at": now, "updated_at": now,
+            }))
+            .unwrap();
+            self.store()
+                .put(&shared::store::Keys::new(pk, sk), &customer)
+                .await
+                .unwrap();
+        }
+        let who = if see_invoices { "buyer" } else { "viewer" };
+        shared::accounts::fixtures::contact_session(
+            &self.env.app,
+            customer_id,
+            &format!("{who}@{customer_id}.example"),
+            "Bea Buyer",
+            Permissions {
+                see_invoices,
+                ..Permissions::all()
+            },
+        )
+        .await
     }
 
     /// One receive -> handle -> delete cycle, as the event source mapping does it.

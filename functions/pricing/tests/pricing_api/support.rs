@@ -15,6 +15,23 @@ pub struct Ctx {
 pub async fn setup() -> Ctx {
     let env = TestEnv::new().await;
     let router = pricing::router(env.app());
+    // Requests check the staff item behind a token, so the staff the tokens name exist.
+    for (id, email, name, role) in [
+        (
+            "S-ADMIN",
+            "ana@seller.example",
+            "Ana Admin",
+            StaffRole::Admin,
+        ),
+        (
+            "S-LUIS",
+            "luis@seller.example",
+            "Luis Agent",
+            StaffRole::Agent,
+        ),
+    ] {
+        shared::accounts::fixtures::put_staff_with_id(&env.app, id, email, name, role, None).await;
+    }
     let ctx = Ctx { env, router };
     ctx.warehouse("W1", true).await;
     ctx.warehouse("W2", true).await;
@@ -102,6 +119,15 @@ impl Ctx {
             )
             .await
             .unwrap();
+        // The contact [`Ctx::contact`] signs for, with an active access (sessions check it).
+        shared::accounts::fixtures::contact_session(
+            &self.env.app,
+            id,
+            &format!("buyer@{}.example", id.to_lowercase()),
+            "Buyer",
+            Permissions::all(),
+        )
+        .await;
         customer
     }
 
