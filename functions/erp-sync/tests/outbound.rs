@@ -126,8 +126,10 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
         let raw = h.raw_order(&id).await;
         assert!(text(&raw, "erp_acknowledged_at").is_some(), "{id} marked");
         assert_eq!(text(&raw, "erp_number"), h.sim.erp_number(&id));
-        // The order item is still readable by the orders code.
-        let _: shared::orders::Order = shared::store::from_item(raw).unwrap();
+        // The orders code reads the mark: the order shows the ERP's number to its readers.
+        let order: shared::orders::Order = shared::store::from_item(raw).unwrap();
+        assert_eq!(order.erp_number, h.sim.erp_number(&id));
+        assert!(order.erp_acknowledged_at.is_some());
     }
     let cancelled = h.raw_order("order-005").await;
     assert!(text(&cancelled, "erp_cancel_acknowledged_at").is_some());

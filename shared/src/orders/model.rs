@@ -176,6 +176,13 @@ pub struct Order {
     pub cancel_reason: Option<String>,
     #[serde(default)]
     pub expired_at: Option<String>,
+    /// The ERP's number for this order and when the ERP acknowledged it (F30), set by the
+    /// erp-sync worker; until then the order is waiting to reach the ERP. Never written as
+    /// NULL: the worker's `if_not_exists` and the stock sync's `attribute_exists` read them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erp_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erp_acknowledged_at: Option<String>,
 }
 
 impl Order {

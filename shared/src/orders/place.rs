@@ -764,6 +764,8 @@ async fn attempt_once(
         cancelled_at: None,
         cancel_reason: None,
         expired_at: None,
+        erp_number: None,
+        erp_acknowledged_at: None,
     };
     let activity = Activity {
         id: new_id(),

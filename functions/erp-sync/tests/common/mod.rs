@@ -478,6 +478,8 @@ pub fn order(id: &str, customer_id: &str, warehouse: &str, lines: &[(&str, i64)]
         cancelled_at: None,
         cancel_reason: None,
         expired_at: None,
+        erp_number: None,
+        erp_acknowledged_at: None,
     }
 }
 
