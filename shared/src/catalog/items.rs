@@ -205,21 +205,14 @@ pub fn facet_update_actions(
     deltas
         .changes()
         .map(|(key, delta, t, b)| {
-            let mut update = aws_sdk_dynamodb::types::Update::builder()
-                .table_name(store.table())
-                .set_key(Some(store::key_of(
-                    keys::FACETS_PK,
-                    &keys::facet_sk(&key.type_key, &key.brand_key),
-                )))
-                .update_expression(FACET_UPDATE)
-                .expression_attribute_names("#n", "count");
-            for (k, v) in facet_values(delta, t, b) {
-                update = update.expression_attribute_values(k, v);
-            }
-            let update = update
-                .build()
-                .map_err(|e| StoreError::Other(e.to_string()))?;
-            Ok(TransactWriteItem::builder().update(update).build())
+            store.tx_update(
+                keys::FACETS_PK,
+                &keys::facet_sk(&key.type_key, &key.brand_key),
+                FACET_UPDATE,
+                None,
+                &[("#n", "count")],
+                facet_values(delta, t, b),
+            )
         })
         .collect()
 }
@@ -291,9 +284,10 @@ fn put_action(
     Ok(TransactWriteItem::builder().put(put).build())
 }
 
-/// The transaction that moves an item from `before` to `after`: the item (conditional on
-/// `before` being what is stored), its search words, and its facet counters.
-fn item_change_actions(
+/// The writes that move an item from `before` to `after`: the item (conditional on `before`
+/// being what is stored) and its search words (the dropped ones deleted). They belong in one
+/// transaction: written apart, a retry that finds the item done would skip its words.
+pub fn item_write_actions(
     store: &Store,
     before: Option<&StoredItem>,
     after: &Item,
@@ -325,18 +319,20 @@ fn item_change_actions(
             .map_err(|e| StoreError::Other(e.to_string()))?;
         actions.push(TransactWriteItem::builder().put(put).build());
     }
+    Ok(actions)
+}
+
+/// The transaction that moves an item from `before` to `after`: its writes and its facet
+/// counters.
+fn item_change_actions(
+    store: &Store,
+    before: Option<&StoredItem>,
+    after: &Item,
+) -> Result<Vec<TransactWriteItem>, StoreError> {
+    let mut actions = item_write_actions(store, before, after)?;
     let mut deltas = FacetDeltas::default();
-    deltas.record(before, Some(after));
-    for (key, delta, t, b) in deltas.changes() {
-        actions.push(store.tx_update(
-            keys::FACETS_PK,
-            &keys::facet_sk(&key.type_key, &key.brand_key),
-            FACET_UPDATE,
-            None,
-            &[("#n", "count")],
-            facet_values(delta, t, b),
-        )?);
-    }
+    deltas.record(before.map(|b| &b.item), Some(after));
+    actions.extend(facet_update_actions(store, &deltas)?);
     Ok(actions)
 }
 

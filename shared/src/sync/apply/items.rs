@@ -5,73 +5,13 @@
 //! Facet counters follow (transactions of 100 counter updates). A record that lost a race is read
 //! again and decided again.
 
-use std::collections::{HashMap, HashSet};
-
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use std::collections::HashMap;
 
 use super::{get_many, rounds, transact_grouped, transact_rows, ApplyReport};
 use crate::catalog::items::{self, FacetDeltas, StoredItem};
 use crate::catalog::{Item, Sku};
-use crate::store::{self, keys, Store, StoreError};
+use crate::store::{keys, Store, StoreError};
 use crate::sync::version::is_newer;
-
-fn conditional_put(
-    store: &Store,
-    item: &Item,
-    stored: Option<&StoredItem>,
-) -> Result<TransactWriteItem, StoreError> {
-    let record = items::item_record(item)?;
-    let mut put = Put::builder()
-        .table_name(store.table())
-        .set_item(Some(record));
-    match stored {
-        None => put = put.condition_expression("attribute_not_exists(PK)"),
-        Some(stored) => {
-            let (condition, values) = items::unchanged_condition(stored.rev.as_deref());
-            put = put
-                .condition_expression(condition)
-                .expression_attribute_names("#rev", "rev");
-            for (k, v) in values {
-                put = put.expression_attribute_values(k, v);
-            }
-        }
-    }
-    let put = put.build().map_err(|e| StoreError::Other(e.to_string()))?;
-    Ok(TransactWriteItem::builder().put(put).build())
-}
-
-/// The item's write and its search words' (dropped words deleted, current ones put): one
-/// record's actions, committed together.
-fn item_actions(
-    store: &Store,
-    item: &Item,
-    stored: Option<&StoredItem>,
-) -> Result<Vec<TransactWriteItem>, StoreError> {
-    let mut actions = vec![conditional_put(store, item, stored)?];
-    let new_words: HashSet<String> = items::search_words(item).into_iter().collect();
-    if let Some(before) = stored.map(|s| &s.item) {
-        for word in items::search_words(before) {
-            if !new_words.contains(&word) {
-                let (pk, sk) = items::search_key(&word, &before.sku);
-                let delete = Delete::builder()
-                    .table_name(store.table())
-                    .set_key(Some(store::key_of(&pk, &sk)))
-                    .build()
-                    .map_err(|e| StoreError::Other(e.to_string()))?;
-                actions.push(TransactWriteItem::builder().delete(delete).build());
-            }
-        }
-    }
-    for record in items::search_records(item)? {
-        let put = Put::builder()
-            .table_name(store.table())
-            .set_item(Some(record))
-            .build()
-            .map_err(|e| StoreError::Other(e.to_string()))?;
-        actions.push(TransactWriteItem::builder().put(put).build());
-    }
-    Ok(actions)
-}
 
 pub async fn apply_items(
     store: &Store,
@@ -105,7 +45,7 @@ pub async fn apply_items(
                 report.ignored += 1;
                 continue;
             }
-            writes.push((index, item_actions(store, &item, before)?));
+            writes.push((index, items::item_write_actions(store, before, &item)?));
             plans.insert(index, item);
         }
         let outcome = transact_grouped(store, writes).await?;
