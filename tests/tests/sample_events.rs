@@ -19,6 +19,8 @@ const EXPECTED_STATUS: &[(&str, u16)] = &[
     ("erp-sync/erp-items-post.json", 202),
     ("erp-sync/erp-batch-get.json", 404),
     ("erp-sync/statement-get-anonymous.json", 401),
+    ("orders/orders-get-anonymous.json", 401),
+    ("catalog/items-get-visitor.json", 200),
 ];
 
 fn events_dir() -> PathBuf {
@@ -140,6 +142,12 @@ async fn handle_sample(
             Err("notifications samples are sqs-*.json or schedule-outbox-sweep*.json".into())
         }
         "erp-sync" => erp_sync_sample(env, &name, file, text).await,
+        "catalog" => http_sample(catalog::router(env.app()), &name, text).await,
+        "orders" if file.starts_with("schedule-expire-orders") => {
+            schedule_event(text)?;
+            orders::expire_due_orders(env.app()).await.map(|_| ())
+        }
+        "orders" => http_sample(orders::router(env.app()), &name, text).await,
         other => Err(format!(
             "unknown function folder `{other}`: wire its samples into tests/tests/sample_events.rs"
         )),
@@ -239,6 +247,7 @@ async fn every_sample_event_is_parsed_and_handled_by_its_function() {
     for required in [
         "notifications/sqs-access-invited.json",
         "notifications/schedule-outbox-sweep.json",
+        "orders/schedule-expire-orders.json",
     ] {
         assert!(
             handled.iter().any(|h| h == required),
