@@ -12,6 +12,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=lib.sh
+. infra/scripts/lib.sh
 
 port="${ERP_SIM_PORT:-4000}"
 url="http://127.0.0.1:$port"
@@ -74,12 +76,7 @@ case "${1:-}" in
     ;;
   stop)
     if pid=$(live_pid); then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      terminate "$pid"
       echo "ERP simulator stopped: the portal now queues what it sends and retries"
     elif answers; then
       echo "an ERP simulator answers on $url but was not started by this script; not stopped" >&2

@@ -14,6 +14,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=lib.sh
+. infra/scripts/lib.sh
 
 action="${1:-}"
 mode=dev
@@ -132,12 +134,7 @@ wait_for() {
 stop_service() {
   local service="$1" pid
   if pid=$(live_pid "$service"); then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    terminate "$pid"
     echo "stopped $service ($mode, pid $pid)"
   fi
   rm -f "$(pid_file "$service")"
