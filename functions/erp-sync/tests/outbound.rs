@@ -130,6 +130,11 @@ async fn with_the_erp_down_100_orders_reach_it_once_and_in_order_when_it_is_back
         let order: shared::orders::Order = shared::store::from_item(raw).unwrap();
         assert_eq!(order.erp_number, h.sim.erp_number(&id));
         assert!(order.erp_acknowledged_at.is_some());
+        assert_eq!(
+            order.summary().erp_number,
+            order.erp_number,
+            "staff lists show it"
+        );
     }
     let cancelled = h.raw_order("order-005").await;
     assert!(text(&cancelled, "erp_cancel_acknowledged_at").is_some());

@@ -223,6 +223,7 @@ impl Order {
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
             expires_at: self.expires_at.clone(),
+            erp_number: self.erp_number.clone(),
         }
     }
 }
@@ -248,6 +249,10 @@ pub struct OrderSummary {
     pub created_at: String,
     pub updated_at: String,
     pub expires_at: String,
+    /// The ERP's number once it acknowledged the order; `null` while the order waits to reach
+    /// the ERP (e.g. during an ERP outage).
+    #[serde(default)]
+    pub erp_number: Option<String>,
 }
 
 /// Sort key by creation (customer lists).
