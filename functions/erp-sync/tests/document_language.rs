@@ -80,23 +80,7 @@ async fn pdf_text(h: &Harness, customer: &str, erp_key: &str) -> String {
         .await;
     assert_eq!(res.status, 200, "{}", res.json);
     assert_eq!(res.content_type.as_deref(), Some("application/pdf"));
-    let dir = std::env::temp_dir().join(format!("doc-lang-{}", shared::types::new_id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("document.pdf");
-    std::fs::write(&file, &res.bytes).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian package poppler-utils) is installed");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        output.status.success(),
-        "pdftotext: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("pdftotext writes UTF-8")
+    shared::documents::pdf::extract_text(&res.bytes)
 }
 
 fn assert_shows(text: &str, expected: &[&str]) {

@@ -452,8 +452,9 @@ pub fn write_pdf(title: &str, pages: &[Page]) -> Vec<u8> {
 }
 
 /// What `pdftotext` (poppler-utils) reads from a PDF: what search and copy-and-paste get.
-#[cfg(test)]
-pub(crate) fn extract_text(pdf: &[u8]) -> String {
+/// For tests (here, and through the `testing` feature for the functions' tests).
+#[cfg(any(test, feature = "testing"))]
+pub fn extract_text(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("pdf-{}", crate::types::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("test.pdf");
