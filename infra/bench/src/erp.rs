@@ -129,13 +129,6 @@ pub async fn run() -> Result<(), String> {
     figures.insert("erp_stock_10k_ddb_requests", json!(stock_requests));
     let path = write_results(&figures)?;
     println!("  written to {}", path.display());
-    let app = &env.app;
-    let _ = app
-        .store
-        .client()
-        .delete_table()
-        .table_name(app.store.table())
-        .send()
-        .await;
+    super::drop_table(&env.app.store).await;
     Ok(())
 }

@@ -680,15 +680,18 @@ async fn catalog() -> Result<(), String> {
     println!("  written to {}", path.display());
 
     server.abort();
-    // The table lives in DynamoDB Local's memory: drop it.
-    let _ = app
-        .store
+    drop_table(&app.store).await;
+    Ok(())
+}
+
+/// Each part seeds its own table in DynamoDB Local's memory: dropped when the part is done.
+async fn drop_table(store: &shared::store::Store) {
+    let _ = store
         .client()
         .delete_table()
-        .table_name(app.store.table())
+        .table_name(store.table())
         .send()
         .await;
-    Ok(())
 }
 
 #[tokio::main]

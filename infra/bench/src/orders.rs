@@ -268,13 +268,7 @@ pub async fn run() -> Result<(), String> {
     println!("  written to {}", path.display());
 
     server.abort();
-    let _ = app
-        .store
-        .client()
-        .delete_table()
-        .table_name(app.store.table())
-        .send()
-        .await;
+    super::drop_table(&app.store).await;
     Ok(())
 }
 

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::items::{self, FacetDeltas, StoredItem};
+use super::items::{self, FacetDeltas};
 use super::model::{check_warehouse_id, Item, ItemInput, Sku, Stock};
 use super::stock;
 use crate::error::{AppError, AppResult};
@@ -626,29 +626,6 @@ fn check_duplicates<K: std::hash::Hash + Eq>(
 
 // Reads and writes in bulk ----------------------------------------------------------------------
 
-/// BatchGetItem over any number of keys, a few requests at a time.
-async fn get_many(
-    store: &Store,
-    keys: Vec<(String, String)>,
-) -> Result<Vec<store::Item>, StoreError> {
-    let chunks: Vec<Vec<(String, String)>> = keys.chunks(100).map(<[_]>::to_vec).collect();
-    let mut found = Vec::with_capacity(keys.len());
-    let mut pending = chunks.into_iter();
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        while running.len() < CONCURRENCY {
-            let Some(chunk) = pending.next() else { break };
-            let store = store.clone();
-            running.spawn(async move { store.batch_get_items(chunk).await });
-        }
-        match running.join_next().await {
-            None => return Ok(found),
-            Some(Ok(result)) => found.extend(result?),
-            Some(Err(e)) => return Err(StoreError::Other(e.to_string())),
-        }
-    }
-}
-
 fn put_request(item: store::Item) -> Result<WriteRequest, StoreError> {
     let put = PutRequest::builder()
         .set_item(Some(item))
@@ -790,18 +767,7 @@ async fn import_items(
 /// Also the seeding path of the bench.
 pub async fn apply_items(store: &Store, items: Vec<Item>) -> Result<ImportReport, StoreError> {
     let rows = items.len();
-    let existing: HashMap<Sku, StoredItem> = get_many(
-        store,
-        items
-            .iter()
-            .map(|i| (keys::item_pk(i.sku.as_str()), keys::ITEM_SK.to_string()))
-            .collect(),
-    )
-    .await?
-    .into_iter()
-    .filter_map(|raw| StoredItem::from_record(raw).ok())
-    .map(|s| (s.item.sku.clone(), s))
-    .collect();
+    let existing = items::get_stored_many(store, items.iter().map(|i| &i.sku), CONCURRENCY).await?;
     let mut report = ImportReport {
         kind: FileKind::Items,
         rows,
@@ -882,7 +848,7 @@ async fn import_prices(
             .iter()
             .map(|p| (keys::price_list_pk(&p.list), keys::price_sk(p.sku.as_str()))),
     );
-    let fetched = get_many(store, wanted).await?;
+    let fetched = store.batch_get_many(wanted, CONCURRENCY).await?;
     let known_lists: HashSet<String> =
         found_map::<PriceList>(fetched.clone(), |sk| sk == keys::META_SK)
             .into_iter()
@@ -1009,7 +975,7 @@ async fn import_stock(
             .iter()
             .map(|s| stock::stock_key(&s.warehouse_id, &s.sku)),
     );
-    let fetched = get_many(store, wanted).await?;
+    let fetched = store.batch_get_many(wanted, CONCURRENCY).await?;
     let known_warehouses: HashSet<String> = fetched
         .iter()
         .filter(|raw| {

@@ -253,6 +253,25 @@ pub async fn get_stored(store: &Store, sku: &Sku) -> Result<Option<StoredItem>, 
         .transpose()
 }
 
+/// The stored items of many SKUs (absent ones left out), read in bulk.
+pub async fn get_stored_many<'a>(
+    store: &Store,
+    skus: impl IntoIterator<Item = &'a Sku>,
+    concurrency: usize,
+) -> Result<std::collections::HashMap<Sku, StoredItem>, StoreError> {
+    let keys = skus
+        .into_iter()
+        .map(|sku| (keys::item_pk(sku.as_str()), keys::ITEM_SK.to_string()))
+        .collect();
+    Ok(store
+        .batch_get_many(keys, concurrency)
+        .await?
+        .into_iter()
+        .filter_map(|raw| StoredItem::from_record(raw).ok())
+        .map(|s| (s.item.sku.clone(), s))
+        .collect())
+}
+
 /// The condition that the stored item is still the one read.
 pub fn unchanged_condition(rev: Option<&str>) -> (String, Vec<(&'static str, AttributeValue)>) {
     match rev {

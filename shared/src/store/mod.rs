@@ -369,6 +369,37 @@ impl Store {
         Ok(found)
     }
 
+    /// [`Self::batch_get_items`] over any number of keys (bulk imports, ERP batches): the
+    /// unique keys in requests of 100, `concurrency` requests in flight at once.
+    pub async fn batch_get_many(
+        &self,
+        keys: Vec<(String, String)>,
+        concurrency: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut unique = keys;
+        unique.sort();
+        unique.dedup();
+        let mut pending = unique
+            .chunks(100)
+            .map(<[_]>::to_vec)
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut found = Vec::with_capacity(unique.len());
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < concurrency.max(1) {
+                let Some(chunk) = pending.next() else { break };
+                let store = self.clone();
+                running.spawn(async move { store.batch_get_items(chunk).await });
+            }
+            match running.join_next().await {
+                None => return Ok(found),
+                Some(Ok(result)) => found.extend(result?),
+                Some(Err(e)) => return Err(StoreError::Other(e.to_string())),
+            }
+        }
+    }
+
     /// Runs one transaction: all actions happen or none.
     pub async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), StoreError> {
         let result = self

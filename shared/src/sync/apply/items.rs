@@ -7,10 +7,10 @@
 
 use std::collections::HashMap;
 
-use super::{get_many, rounds, transact_grouped, transact_rows, ApplyReport};
-use crate::catalog::items::{self, FacetDeltas, StoredItem};
-use crate::catalog::{Item, Sku};
-use crate::store::{keys, Store, StoreError};
+use super::{rounds, transact_grouped, transact_rows, ApplyReport, CONCURRENCY};
+use crate::catalog::items::{self, FacetDeltas};
+use crate::catalog::Item;
+use crate::store::{Store, StoreError};
 use crate::sync::version::is_newer;
 
 pub async fn apply_items(
@@ -23,18 +23,8 @@ pub async fn apply_items(
         if pending.is_empty() {
             return Ok(report);
         }
-        let stored: HashMap<Sku, StoredItem> = get_many(
-            store,
-            pending
-                .iter()
-                .map(|(_, i)| (keys::item_pk(i.sku.as_str()), keys::ITEM_SK.to_string()))
-                .collect(),
-        )
-        .await?
-        .into_iter()
-        .filter_map(|raw| StoredItem::from_record(raw).ok())
-        .map(|s| (s.item.sku.clone(), s))
-        .collect();
+        let stored =
+            items::get_stored_many(store, pending.iter().map(|(_, i)| &i.sku), CONCURRENCY).await?;
 
         let mut writes = Vec::new();
         let mut plans: HashMap<usize, Item> = HashMap::new();

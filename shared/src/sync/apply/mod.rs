@@ -22,7 +22,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 
 use super::records::Records;
-use crate::store::{self, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Actions in one TransactWriteItems (DynamoDB's limit).
 pub const TRANSACTION_ACTIONS: usize = 100;
@@ -92,35 +92,6 @@ pub async fn apply(store: &Store, records: Records) -> Result<ApplyReport, Store
 }
 
 // Bulk helpers --------------------------------------------------------------------------------
-
-/// BatchGetItem over any number of keys, [`CONCURRENCY`] requests at a time.
-pub async fn get_many(
-    store: &Store,
-    keys: Vec<(String, String)>,
-) -> Result<Vec<store::Item>, StoreError> {
-    let mut unique: Vec<(String, String)> = keys;
-    unique.sort();
-    unique.dedup();
-    let mut pending = unique
-        .chunks(100)
-        .map(<[_]>::to_vec)
-        .collect::<Vec<_>>()
-        .into_iter();
-    let mut found = Vec::new();
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        while running.len() < CONCURRENCY {
-            let Some(chunk) = pending.next() else { break };
-            let store = store.clone();
-            running.spawn(async move { store.batch_get_items(chunk).await });
-        }
-        match running.join_next().await {
-            None => return Ok(found),
-            Some(Ok(result)) => found.extend(result?),
-            Some(Err(e)) => return Err(StoreError::Other(e.to_string())),
-        }
-    }
-}
 
 /// What became of conditional writes.
 #[derive(Debug, Default)]

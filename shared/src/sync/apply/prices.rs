@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
-use super::{get_many, transact_rows, ApplyReport, RowError};
+use super::{transact_rows, ApplyReport, RowError, CONCURRENCY};
 use crate::pricing::PriceList;
 use crate::store::{self, keys, Keys, Store, StoreError};
 use crate::sync::records::PriceRecord;
@@ -42,7 +42,8 @@ async fn ensure_lists(
         .keys()
         .map(|id| (keys::price_list_pk(id), keys::META_SK.to_string()))
         .collect();
-    let mut lists: HashMap<String, PriceList> = get_many(store, keys)
+    let mut lists: HashMap<String, PriceList> = store
+        .batch_get_many(keys, CONCURRENCY)
         .await?
         .into_iter()
         .filter_map(|raw| store::from_item::<PriceList>(raw).ok())

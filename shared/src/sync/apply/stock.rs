@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
-use super::{get_many, transact_rows, ApplyReport};
+use super::{transact_rows, ApplyReport, CONCURRENCY};
 use crate::catalog::{Sku, Warehouse};
 use crate::store::{self, keys, Keys, Store, StoreError};
 use crate::sync::outbound::acknowledged_reservations;
@@ -29,17 +29,18 @@ use crate::types::now_rfc3339;
 /// Warehouses the ERP reports stock for but the portal does not have yet are created (named
 /// by their code; staff can rename them), so that the stock is not lost.
 async fn ensure_warehouses(store: &Store, ids: &HashSet<&str>) -> Result<(), StoreError> {
-    let found: HashSet<String> = get_many(
-        store,
-        ids.iter()
-            .map(|id| (keys::warehouse_pk(id), keys::META_SK.to_string()))
-            .collect(),
-    )
-    .await?
-    .into_iter()
-    .filter_map(|raw| store::from_item::<Warehouse>(raw).ok())
-    .map(|w| w.id)
-    .collect();
+    let found: HashSet<String> = store
+        .batch_get_many(
+            ids.iter()
+                .map(|id| (keys::warehouse_pk(id), keys::META_SK.to_string()))
+                .collect(),
+            CONCURRENCY,
+        )
+        .await?
+        .into_iter()
+        .filter_map(|raw| store::from_item::<Warehouse>(raw).ok())
+        .map(|w| w.id)
+        .collect();
     for id in ids.iter().filter(|id| !found.contains(**id)) {
         let warehouse = Warehouse {
             id: id.to_string(),
