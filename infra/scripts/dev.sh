@@ -9,6 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+# shellcheck source=lib.sh
+. infra/scripts/lib.sh
 
 infra/scripts/install-tools.sh
 
@@ -35,10 +37,7 @@ trap stop_stack EXIT
 infra/scripts/local-stack.sh start
 
 # The session signing key: generated once per clone, kept out of git (.local/ is ignored).
-mkdir -p .local
-if [ ! -s .local/jwt-secret ]; then
-  (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >.local/jwt-secret)
-fi
+ensure_secret .local/jwt-secret 48
 
 export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
 export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
@@ -54,9 +53,7 @@ export PORT="${API_PORT:-3000}"
 # The ERP: the reference simulator unless ERP_BASE_URL points to another one. Keys generated
 # once per clone: the one the ERP presents to the inbound routes (ERP_API_KEY) and the one the
 # portal presents to the ERP (ERP_API_KEY_OUT).
-if [ ! -s .local/erp-api-key ]; then
-  (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n/+=' >.local/erp-api-key)
-fi
+ensure_secret .local/erp-api-key 32
 export ERP_API_KEY="${ERP_API_KEY:-$(cat .local/erp-api-key)}"
 if [ "$simulated_erp" = 1 ]; then
   infra/scripts/erp-sim.sh start

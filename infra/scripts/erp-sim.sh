@@ -41,9 +41,7 @@ live_pid() {
 
 # The key both sides share: generated once per clone, kept out of git.
 key_file="$state_dir/erp-api-key-out"
-if [ ! -s "$key_file" ]; then
-  (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n/+=' >"$key_file")
-fi
+ensure_secret "$key_file" 32
 
 case "${1:-}" in
   start)

@@ -10,3 +10,13 @@ terminate() {
   done
   kill -9 "$pid" 2>/dev/null || true
 }
+
+# Creates a secret file (readable by its owner only) of random base64 from `bytes` random bytes,
+# unless it is already there: keys generated once per clone, kept out of git (.local/).
+ensure_secret() {
+  local file="$1" bytes="$2"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    (umask 077 && head -c "$bytes" /dev/urandom | base64 | tr -d '\n/+=' >"$file")
+  fi
+}
