@@ -36,6 +36,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The caller may use the route but not change these fields (e.g. an agent and a
+    /// customer's commercial terms); listed so a client can tell which.
+    #[error("forbidden fields")]
+    ForbiddenFields(Vec<FieldError>),
     /// Also used for things that exist but belong to someone else, so nothing leaks.
     #[error("not found")]
     NotFound,
@@ -80,7 +84,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::ForbiddenFields(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -96,7 +100,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported-media-type",
             AppError::Validation(_) => "validation-failed",
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden(_) => "forbidden",
+            AppError::Forbidden(_) | AppError::ForbiddenFields(_) => "forbidden",
             AppError::NotFound => "not-found",
             AppError::Conflict { code, .. } => code,
             AppError::TooManyRequests => "too-many-requests",
@@ -130,6 +134,17 @@ impl IntoResponse for AppError {
                     .map(|e| format!("{}: {}", e.field, e.reason))
                     .collect::<Vec<_>>()
                     .join("; "),
+                errors.clone(),
+            ),
+            AppError::ForbiddenFields(errors) => (
+                format!(
+                    "you may not change {}",
+                    errors
+                        .iter()
+                        .map(|e| e.field.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 errors.clone(),
             ),
             AppError::MalformedBody(reason) => (

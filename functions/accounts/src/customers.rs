@@ -105,11 +105,14 @@ async fn get_customer(
 }
 
 /// Changes profile fields: absent fields stay, `null` clears. Tags are replaced as a whole.
-/// Only admins (re)assign the agent; the status has its own route.
+/// Agents edit their own customers, but only admins change the commercial terms (credit, price
+/// list, open-orders cap, discount, catalog access) and the agent; the status has its own route.
 #[utoipa::path(patch, path = "/v1/admin/customers/{id}", tag = "customers",
     request_body = CustomerPatch,
     params(("id" = String, Path, description = "customer id")), security(("bearer" = [])),
     responses((status = 200, body = Customer),
+        (status = 403, description = "an agent changing commercial terms (credit, price_list_id, open_orders_cap, discount_percent, catalog_access, agent_id): admins only; the fields are listed",
+            content_type = "application/problem+json"),
         (status = 404, description = "no such customer, or not assigned to this agent"),
         (status = 409, description = "changed meanwhile; read again and retry"),
         (status = 422, description = "invalid field", content_type = "application/problem+json")))]

@@ -363,7 +363,7 @@ async fn agents_only_see_their_own_customers() {
             Some(json!({"agent_id": other.id})),
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.json["errors"][0]["field"], "agent_id");
     let res = ctx
         .req(
@@ -656,4 +656,96 @@ async fn bad_input_on_customer_routes_names_the_field_and_writes_nothing() {
     let res = ctx.req("GET", &patch_path, &ctx.admin, None).await;
     assert_eq!(res.json["name"], "Omega");
     assert_eq!(res.json["email"], "buy@omega.com");
+}
+
+/// Issue 11 item 5: an agent may serve its customer but not set its commercial terms; each
+/// such field is a 403 problem naming it, and nothing changes.
+#[tokio::test]
+async fn an_agent_cannot_change_commercial_terms() {
+    let ctx = setup().await;
+    put_price_list(&ctx.env.app, "MAYOREO", "MXN").await;
+    put_price_list(&ctx.env.app, "DISTRIB", "MXN").await;
+    let agent = put_staff(
+        &ctx.env.app,
+        "al@seller.com",
+        "Al Agent",
+        StaffRole::Agent,
+        None,
+    )
+    .await;
+    let agent_token = staff_token(&ctx.env.app, &agent.id, "Al Agent", StaffRole::Agent);
+    let mut body = basic("Mine");
+    body["agent_id"] = json!(agent.id);
+    body["price_list_id"] = json!("MAYOREO");
+    body["credit"] =
+        json!({"terms": "CREDIT", "credit_days": 30, "limit": "1000.00", "currency": "MXN"});
+    body["discount_percent"] = json!("5");
+    let id = ctx.create(body).await["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/admin/customers/{id}");
+    let before = ctx.req("GET", &path, &ctx.admin, None).await.json;
+
+    let cases = [
+        (
+            json!({"credit": {"terms": "CREDIT", "credit_days": 90, "limit": "999999.00", "currency": "MXN"}}),
+            "credit",
+        ),
+        (json!({"credit": null}), "credit"),
+        (json!({"price_list_id": "DISTRIB"}), "price_list_id"),
+        (json!({"open_orders_cap": "1000000"}), "open_orders_cap"),
+        (json!({"discount_percent": "100"}), "discount_percent"),
+        (
+            json!({"catalog_access": {"mode": "types", "types": ["tools"]}}),
+            "catalog_access",
+        ),
+        (
+            json!({"shipping_method": "Moto", "discount_percent": "99"}),
+            "discount_percent",
+        ),
+    ];
+    for (patch, field) in cases {
+        let res = ctx
+            .req("PATCH", &path, &agent_token, Some(patch.clone()))
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{patch}: {}", res.json);
+        assert_eq!(
+            res.content_type.as_deref(),
+            Some("application/problem+json")
+        );
+        assert_eq!(res.json["code"], "forbidden");
+        let fields: Vec<&str> = res.json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(fields, [field], "{patch}: {}", res.json);
+    }
+    // Nothing changed, not even the allowed field sent along with a refused one.
+    assert_eq!(ctx.req("GET", &path, &ctx.admin, None).await.json, before);
+
+    // The terms sent back unchanged (a form saving the whole profile) pass, with the rest.
+    let res = ctx
+        .req(
+            "PATCH",
+            &path,
+            &agent_token,
+            Some(
+                json!({"shipping_method": "Moto", "price_list_id": "MAYOREO",
+                "discount_percent": "5.0", "credit": before["credit"].clone()}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json["shipping_method"], "Moto");
+    // An admin changes them.
+    let res = ctx
+        .req(
+            "PATCH",
+            &path,
+            &ctx.admin,
+            Some(json!({"discount_percent": "10", "price_list_id": "DISTRIB"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json["price_list_id"], "DISTRIB");
 }

@@ -191,9 +191,11 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub shipping_method: Option<Option<Name>>,
+    /// Admins only (a commercial term).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<CreditSetting>)]
     pub credit: Option<Option<CreditSetting>>,
+    /// Admins only (a commercial term).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub price_list_id: Option<Option<String>>,
@@ -202,11 +204,14 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub default_warehouse_id: Option<Option<String>>,
+    /// Admins only (a commercial term).
     #[serde(default)]
     pub catalog_access: Option<CatalogAccess>,
+    /// Admins only (a commercial term).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub open_orders_cap: Option<Option<Decimal>>,
+    /// Admins only (a commercial term).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub discount_percent: Option<Option<Decimal>>,
@@ -312,11 +317,7 @@ fn is_currency(code: &str) -> bool {
 
 /// Applies a patch to a customer, checking every field's own rules (pure). Returns the
 /// references to verify, or every invalid field at once.
-fn apply(
-    patch: CustomerPatch,
-    c: &mut Customer,
-    principal: &Principal,
-) -> Result<References, Vec<FieldError>> {
+fn apply(patch: CustomerPatch, c: &mut Customer) -> Result<References, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut refs = References::default();
     if let Some(name) = patch.name {
@@ -482,12 +483,6 @@ fn apply(
         c.tags = unique.into_iter().collect();
     }
     if let Some(agent_id) = patch.agent_id {
-        if agent_id != c.agent_id && principal.role != Some(StaffRole::Admin) {
-            errors.push(FieldError::new(
-                "agent_id",
-                "only an admin may assign a customer to an agent",
-            ));
-        }
         if let Some(id) = &agent_id {
             if id_is_valid(id) {
                 refs.agent = Some(id.clone());
@@ -631,14 +626,61 @@ pub async fn create(
 ) -> AppResult<Customer> {
     principal.require_admin()?;
     let (mut customer, patch) = input.into_parts();
-    let refs = apply(patch, &mut customer, principal).map_err(AppError::Validation)?;
+    let refs = apply(patch, &mut customer).map_err(AppError::Validation)?;
     verify_references(store, &refs).await?;
     store.transact(create_actions(store, &customer)?).await?;
     Ok(customer)
 }
 
-/// F3: staff update a customer's profile. Agents may edit their own customers, but only admins
-/// (re)assign agents; status changes go through [`super::status::change_status`].
+/// The fields of `patch` that would change `c`'s commercial terms (what it pays, how much credit
+/// it gets, what it may buy, who serves it). Only admins change them: an agent who could would
+/// grant its own customer a 100 % discount or unlimited credit and then order on its behalf.
+/// A field sent back unchanged (a form saving the whole profile) is not a change.
+pub fn admin_only_changes(patch: &CustomerPatch, c: &Customer) -> Vec<FieldError> {
+    let mut fields = Vec::new();
+    if patch.credit.as_ref().is_some_and(|v| *v != c.credit) {
+        fields.push("credit");
+    }
+    if patch
+        .price_list_id
+        .as_ref()
+        .is_some_and(|v| *v != c.price_list_id)
+    {
+        fields.push("price_list_id");
+    }
+    if patch
+        .open_orders_cap
+        .as_ref()
+        .is_some_and(|v| *v != c.open_orders_cap)
+    {
+        fields.push("open_orders_cap");
+    }
+    if patch
+        .discount_percent
+        .as_ref()
+        .is_some_and(|v| *v != c.discount_percent)
+    {
+        fields.push("discount_percent");
+    }
+    if patch
+        .catalog_access
+        .as_ref()
+        .is_some_and(|v| *v != c.catalog_access)
+    {
+        fields.push("catalog_access");
+    }
+    if patch.agent_id.as_ref().is_some_and(|v| *v != c.agent_id) {
+        fields.push("agent_id");
+    }
+    fields
+        .into_iter()
+        .map(|f| FieldError::new(f, "only an admin may change the commercial terms"))
+        .collect()
+}
+
+/// F3: staff update a customer's profile. Agents may edit their own customers' contact data,
+/// addresses, warehouses and tags; commercial terms ([`admin_only_changes`]) and the agent
+/// assignment are admins' only; status changes go through [`super::status::change_status`].
 pub async fn update(
     store: &Store,
     principal: &Principal,
@@ -646,8 +688,14 @@ pub async fn update(
     patch: CustomerPatch,
 ) -> AppResult<Customer> {
     let before = load_for_staff(store, principal, id).await?;
+    if !principal.is_admin() {
+        let refused = admin_only_changes(&patch, &before);
+        if !refused.is_empty() {
+            return Err(AppError::ForbiddenFields(refused));
+        }
+    }
     let mut after = before.clone();
-    let refs = apply(patch, &mut after, principal).map_err(AppError::Validation)?;
+    let refs = apply(patch, &mut after).map_err(AppError::Validation)?;
     verify_references(store, &refs).await?;
     after.updated_at = now_rfc3339();
     match store
@@ -795,10 +843,6 @@ pub async fn list(
 mod tests {
     use super::*;
 
-    fn admin() -> Principal {
-        Principal::staff("s1", "Ana", StaffRole::Admin, 5)
-    }
-
     fn customer() -> Customer {
         Customer::new(
             "c1",
@@ -817,21 +861,11 @@ mod tests {
     fn absent_null_and_value_differ() {
         let mut c = customer();
         c.price_list_id = Some("pl1".into());
-        apply(patch(serde_json::json!({})), &mut c, &admin()).unwrap();
+        apply(patch(serde_json::json!({})), &mut c).unwrap();
         assert_eq!(c.price_list_id.as_deref(), Some("pl1"));
-        apply(
-            patch(serde_json::json!({"price_list_id": null})),
-            &mut c,
-            &admin(),
-        )
-        .unwrap();
+        apply(patch(serde_json::json!({"price_list_id": null})), &mut c).unwrap();
         assert_eq!(c.price_list_id, None);
-        let refs = apply(
-            patch(serde_json::json!({"price_list_id": "pl2"})),
-            &mut c,
-            &admin(),
-        )
-        .unwrap();
+        let refs = apply(patch(serde_json::json!({"price_list_id": "pl2"})), &mut c).unwrap();
         assert_eq!(refs.price_list.as_deref(), Some("pl2"));
     }
 
@@ -841,14 +875,12 @@ mod tests {
         apply(
             patch(serde_json::json!({"warehouse_ids": ["w1", "w2"]})),
             &mut c,
-            &admin(),
         )
         .unwrap();
         assert_eq!(c.default_warehouse_id.as_deref(), Some("w1"));
         let errs = apply(
             patch(serde_json::json!({"default_warehouse_id": "w9", "discount_percent": "120", "tags": ["a", "a"]})),
             &mut c,
-            &admin(),
         )
         .unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
@@ -857,16 +889,36 @@ mod tests {
     }
 
     #[test]
-    fn only_admins_assign_agents() {
+    fn commercial_terms_are_admin_only_when_they_change() {
         let mut c = customer();
-        let agent = Principal::staff("ag1", "Luis", StaffRole::Agent, 5);
-        let errs = apply(
-            patch(serde_json::json!({"agent_id": "ag2"})),
-            &mut c,
-            &agent,
-        )
-        .unwrap_err();
-        assert_eq!(errs[0].field, "agent_id");
+        c.discount_percent = Some(Decimal::new(5, 0));
+        let refused = admin_only_changes(
+            &patch(serde_json::json!({
+                "agent_id": "ag2", "credit": null, "price_list_id": "pl9",
+                "open_orders_cap": "1", "discount_percent": "100",
+                "catalog_access": {"mode": "types", "types": ["x"]}, "shipping_method": "Moto"
+            })),
+            &c,
+        );
+        let fields: Vec<_> = refused.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "price_list_id",
+                "open_orders_cap",
+                "discount_percent",
+                "catalog_access",
+                "agent_id"
+            ]
+        );
+        // The same values sent back are no change.
+        let same = admin_only_changes(
+            &patch(
+                serde_json::json!({"discount_percent": "5.00", "credit": null, "shipping_method": "x"}),
+            ),
+            &c,
+        );
+        assert!(same.is_empty(), "{same:?}");
     }
 
     #[test]
@@ -875,7 +927,6 @@ mod tests {
         let errs = apply(
             patch(serde_json::json!({"credit": {"terms": "CREDIT", "limit": "-1", "currency": "mxn"}})),
             &mut c,
-            &admin(),
         )
         .unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
