@@ -76,6 +76,27 @@ impl TestEnv {
     }
 }
 
+/// An app on `env`'s stack whose DynamoDB *and* EventBridge clients report every request to
+/// the returned counter (`PutEvents` included), to prove that two answers do the same work.
+pub fn app_counting_dynamodb_and_events(
+    env: &TestEnv,
+) -> (AppState, crate::store::counter::RequestCounter) {
+    let (dynamodb, counter) = crate::store::counter::counting_client(&env.sdk);
+    let events = aws_sdk_eventbridge::Client::from_conf(
+        aws_sdk_eventbridge::config::Builder::from(&env.sdk)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let config = env.app.config.clone();
+    let app = Arc::new(App {
+        store: crate::store::Store::new(dynamodb, &config.table_name),
+        events: crate::messaging::EventBus::new(events, &config.event_bus_name),
+        ses: aws_sdk_sesv2::Client::new(&env.sdk),
+        config,
+    });
+    (app, counter)
+}
+
 /// A response read back as JSON (or `Value::Null` for an empty body).
 pub struct TestResponse {
     pub status: axum::http::StatusCode,

@@ -189,6 +189,53 @@ async fn duplicates_are_answered_the_same_and_write_nothing() {
     assert_eq!(list(&ctx, "").await.len(), 1);
 }
 
+/// Issue 11 item 8: a request for a new email and one for a known email (an open request, a
+/// login) do the same work: the same DynamoDB requests and the same relay to the bus, counted
+/// by an SDK interceptor (not timed).
+#[tokio::test]
+async fn known_and_new_emails_do_the_same_work() {
+    let ctx = setup().await;
+    put_staff(
+        &ctx.env.app,
+        "staff@seller.com",
+        "Sam Staff",
+        StaffRole::Agent,
+        Some("staff-password-1"),
+    )
+    .await;
+    let (app, counter) = shared::testing::app_counting_dynamodb_and_events(&ctx.env);
+    let router = accounts::router(app);
+    let mut work = Vec::new();
+    for email in [
+        "new@shop.mx",
+        "new@shop.mx",
+        "staff@seller.com",
+        "other@shop.mx",
+    ] {
+        counter.reset();
+        let res = call(
+            &router,
+            "POST",
+            "/v1/account-requests",
+            None,
+            Some(form(email)),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.json);
+        work.push((email, counter.operations()));
+    }
+    let (_, first) = &work[0];
+    assert!(first.iter().any(|op| op == "PutEvents"), "{first:?}");
+    for (email, ops) in &work {
+        assert_eq!(ops, first, "{email} did other work");
+    }
+    assert_eq!(
+        list(&ctx, "").await.len(),
+        2,
+        "only the new emails are recorded"
+    );
+}
+
 #[tokio::test]
 async fn reject_frees_the_email_block_keeps_it_delete_removes() {
     let ctx = setup().await;

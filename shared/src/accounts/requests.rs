@@ -109,7 +109,8 @@ fn guard_keys(email: &str) -> Keys {
 }
 
 /// F1: records a request unless the email already has a login or an open request. Returns the
-/// events to relay (none for a duplicate, which writes nothing).
+/// events to relay: the request's, or for a duplicate (which records nothing) an
+/// `AccountRequestDeclined` one, so both answers do the same work.
 pub async fn submit(store: &Store, input: NewAccountRequest) -> AppResult<Vec<DomainEvent>> {
     if input.address.as_str().is_empty() {
         return Err(AppError::invalid("address", "must not be blank"));
@@ -159,21 +160,46 @@ pub async fn submit(store: &Store, input: NewAccountRequest) -> AppResult<Vec<Do
         request_id: request.id.clone(),
         created_at: now,
     };
-    // The conditions make duplicates write nothing, without a read that could race.
-    let actions = vec![
-        store.tx_check(
-            &keys::login_pk(&email),
-            keys::LOGIN_SK,
-            "attribute_not_exists(PK)",
-            &[],
-            vec![],
-        )?,
-        store.tx_put_new(&guard_keys(&email), &guard)?,
-        store.tx_put_new(&request_keys(&request), &request)?,
-        event.outbox_put(store)?,
-    ];
+    // The same work whether or not the email is known (one read, one transaction, one relayed
+    // event), so the answer's time does not tell: a known email (a login or an open request)
+    // writes only an `AccountRequestDeclined` event that nobody acts on.
+    let known = !store
+        .batch_get_items(vec![
+            (keys::login_pk(&email), keys::LOGIN_SK.to_string()),
+            (
+                keys::request_email_pk(&email),
+                keys::REQUEST_EMAIL_SK.to_string(),
+            ),
+        ])
+        .await?
+        .is_empty();
+    let (event, actions) = if known {
+        let declined = DomainEvent::new(event_types::ACCOUNT_REQUEST_DECLINED, None, json!({}));
+        let actions = vec![declined.outbox_put(store)?];
+        (declined, actions)
+    } else {
+        // The conditions still hold against a request racing this one.
+        let actions = vec![
+            store.tx_check(
+                &keys::login_pk(&email),
+                keys::LOGIN_SK,
+                "attribute_not_exists(PK)",
+                &[],
+                vec![],
+            )?,
+            store.tx_put_new(&guard_keys(&email), &guard)?,
+            store.tx_put_new(&request_keys(&request), &request)?,
+            event.outbox_put(store)?,
+        ];
+        (event, actions)
+    };
     match store.transact(actions).await {
-        Ok(()) => Ok(vec![event]),
+        Ok(()) => {
+            if known {
+                tracing::info!("duplicate registration request ignored");
+            }
+            Ok(vec![event])
+        }
         Err(e) if any_condition_failed(&e) => {
             tracing::info!("duplicate registration request ignored");
             Ok(Vec::new())

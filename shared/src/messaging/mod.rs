@@ -53,6 +53,11 @@ pub mod event_types {
     /// An access was created or re-sent: the contact gets the invitation link.
     pub const ACCESS_INVITED: &str = "AccessInvited";
     pub const PASSWORD_RESET_REQUESTED: &str = "PasswordResetRequested";
+    /// A public request answered like any other but acted on by nobody (an unknown or
+    /// ineligible email's reset, a duplicate account request). No rule routes it: it exists so
+    /// that both answers do the same work (a write and a relay), and leaves a trace on the bus.
+    pub const PASSWORD_RESET_DECLINED: &str = "PasswordResetDeclined";
+    pub const ACCOUNT_REQUEST_DECLINED: &str = "AccountRequestDeclined";
     /// Staff wrote to a customer (F12).
     pub const CUSTOMER_EMAIL_REQUESTED: &str = "CustomerEmailRequested";
     // Orders and quotes (F22-F26). Data: `orders::events::OrderNotice` / `QuoteNotice`.
