@@ -6,6 +6,7 @@ use axum::Json;
 use shared::accounts::auth::{
     self, LoginRequest, PasswordResetRequest, PasswordSet, ResetReceipt, Session, SetPassword,
 };
+use shared::auth::Principal;
 use shared::http::ApiJson;
 use shared::{AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
@@ -14,6 +15,7 @@ use utoipa_axum::routes;
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
+        .routes(routes!(logout))
         .routes(routes!(accept_invitation))
         .routes(routes!(request_password_reset))
         .routes(routes!(confirm_password_reset))
@@ -31,6 +33,17 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Json<Session>> {
     Ok(Json(auth::login(&app.store, &app.config, body).await?))
+}
+
+/// Ends the session of the token presented: that token is refused from now on (at once on
+/// this container, within the access cache's 30 s on the others), other sessions of the same
+/// login stay. A password change, a block or a deactivation ends every session instead.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "the session is ended"),
+        (status = 401, description = "no valid session", content_type = "application/problem+json")))]
+async fn logout(State(app): State<AppState>, principal: Principal) -> AppResult<StatusCode> {
+    auth::logout(&app.store, &principal).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sets the password with the invitation link's token and activates the access. The token is

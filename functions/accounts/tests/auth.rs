@@ -52,6 +52,17 @@ impl Ctx {
             .unwrap()
     }
 
+    /// Ends a login's pending throttle delay, as if its time had passed.
+    async fn expire_delay(&self, mut login: Login) {
+        login.retry_at = Some("2020-01-01T00:00:00Z".into());
+        self.env
+            .app
+            .store
+            .put(&login::login_keys(login.email.as_str()), &login)
+            .await
+            .unwrap();
+    }
+
     /// Request -> approval -> a ready profile: returns the customer id.
     async fn approved_ready_customer(&self, email: &str, phone: &str) -> String {
         let res = self
@@ -414,7 +425,8 @@ async fn expired_and_replaced_invitations_fail() {
 }
 
 #[tokio::test]
-async fn five_failures_lock_the_login_for_fifteen_minutes() {
+async fn repeated_failures_slow_the_login_down_with_growing_delays() {
+    use shared::accounts::auth::{delay_after, FREE_ATTEMPTS};
     let ctx = setup().await;
     put_staff(
         &ctx.env.app,
@@ -427,7 +439,7 @@ async fn five_failures_lock_the_login_for_fifteen_minutes() {
     let unknown = ctx.login("nobody@nowhere.com", "whatever-pass").await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
 
-    for i in 1..=4 {
+    for i in 1..FREE_ATTEMPTS {
         let res = ctx.login("lock@seller.com", "wrong-password").await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
@@ -443,40 +455,106 @@ async fn five_failures_lock_the_login_for_fifteen_minutes() {
             .status,
         StatusCode::OK
     );
-    assert_eq!(ctx.stored_login("lock@seller.com").await.failed_attempts, 0);
+    let after_success = ctx.stored_login("lock@seller.com").await;
+    assert_eq!(after_success.failed_attempts, 0);
+    assert!(after_success.retry_at.is_none());
 
-    for _ in 0..5 {
+    // The free attempts, then a delay; while it runs even the right password is the same 401
+    // and is not counted.
+    for _ in 0..FREE_ATTEMPTS {
         ctx.login("lock@seller.com", "wrong-password").await;
     }
-    let locked = ctx.stored_login("lock@seller.com").await;
-    let until =
-        chrono::DateTime::parse_from_rfc3339(locked.locked_until.as_deref().unwrap()).unwrap();
-    let minutes = (until.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
-    assert!((14..=15).contains(&minutes), "{minutes}");
-    // Locked: even the right password gets the same 401.
+    let held = ctx.stored_login("lock@seller.com").await;
+    assert_eq!(held.failed_attempts, FREE_ATTEMPTS);
     let res = ctx.login("lock@seller.com", "right-password-1").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.json, unknown.json);
+    assert_eq!(
+        ctx.stored_login("lock@seller.com").await.failed_attempts,
+        FREE_ATTEMPTS,
+        "an attempt during the delay is not evaluated"
+    );
 
-    // Once the lock is over, the right password works again.
-    let mut expired = locked.clone();
-    expired.locked_until = Some("2020-01-01T00:00:00Z".into());
-    ctx.env
-        .app
-        .store
-        .put(&login::login_keys("lock@seller.com"), &expired)
-        .await
-        .unwrap();
+    // Once the delay is over one more attempt is evaluated; failing, it doubles the delay.
+    ctx.expire_delay(held).await;
+    let before = chrono::Utc::now();
+    ctx.login("lock@seller.com", "wrong-password").await;
+    let held = ctx.stored_login("lock@seller.com").await;
+    assert_eq!(held.failed_attempts, FREE_ATTEMPTS + 1);
+    let at = chrono::DateTime::parse_from_rfc3339(held.retry_at.as_deref().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert!(at >= before + delay_after(FREE_ATTEMPTS + 1));
+    assert_eq!(
+        delay_after(FREE_ATTEMPTS + 1),
+        chrono::Duration::seconds(60)
+    );
+
+    // No hard lock: after the delay the right password works.
+    ctx.expire_delay(held).await;
     let res = ctx.login("lock@seller.com", "right-password-1").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.json["principal"]["kind"], "staff");
     assert_eq!(res.json["principal"]["role"], "admin");
     assert_eq!(res.json["principal"]["name"], "Lou Lock");
-    assert!(ctx
-        .stored_login("lock@seller.com")
+    let login = ctx.stored_login("lock@seller.com").await;
+    assert_eq!(login.failed_attempts, 0);
+    assert!(login.retry_at.is_none());
+}
+
+/// Issue 11 item 6: 20 parallel wrong passwords for one email (an admin's) evaluate at most the
+/// free attempts: each attempt is reserved before its password is checked. Counted by the
+/// verifier itself (checks of this login's stored hash), so no timing is assumed.
+#[tokio::test]
+async fn parallel_guesses_are_reserved_before_the_password_is_checked() {
+    use shared::accounts::auth::FREE_ATTEMPTS;
+    let ctx = setup().await;
+    put_staff(
+        &ctx.env.app,
+        "target@seller.com",
+        "Tess Target",
+        StaffRole::Admin,
+        Some("right-password-1"),
+    )
+    .await;
+    let hash = ctx
+        .stored_login("target@seller.com")
         .await
-        .locked_until
-        .is_none());
+        .password_hash
+        .unwrap();
+    let unknown = ctx.login("nobody@nowhere.com", "whatever-pass").await;
+
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let router = ctx.router.clone();
+            tokio::spawn(async move {
+                call(
+                    &router,
+                    "POST",
+                    "/v1/auth/login",
+                    None,
+                    Some(json!({"email": "target@seller.com", "password": format!("guess-{i}")})),
+                )
+                .await
+            })
+        })
+        .collect();
+    for guess in guesses {
+        let res = guess.await.unwrap();
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(res.json, unknown.json);
+    }
+    let checked = shared::auth::password::checks::of(&hash);
+    assert!(
+        checked >= 1 && checked <= u64::from(FREE_ATTEMPTS),
+        "{checked} of 20 parallel guesses were evaluated; at most {FREE_ATTEMPTS} may be"
+    );
+    let login = ctx.stored_login("target@seller.com").await;
+    assert_eq!(
+        u64::from(login.failed_attempts),
+        checked,
+        "one reservation per check"
+    );
 }
 
 #[tokio::test]
@@ -572,6 +650,106 @@ async fn password_reset_sends_a_link_only_to_active_logins() {
     )
     .await
     .is_none());
+}
+
+/// Issue 11 item 8: a reset request for a known email and for an unknown one do the same work
+/// (the same DynamoDB requests and the same relay to the bus, counted by an SDK interceptor,
+/// not timed), and an email gets at most one reset link per cool-down: a second request is
+/// answered the same, sends nothing and keeps the first link valid.
+#[tokio::test]
+async fn reset_requests_do_the_same_work_for_any_email_and_cool_down() {
+    let ctx = setup().await;
+    put_staff(
+        &ctx.env.app,
+        "known@seller.com",
+        "Kim Known",
+        StaffRole::Agent,
+        Some("first-password-1"),
+    )
+    .await;
+    let (app, counter) = shared::testing::app_counting_dynamodb_and_events(&ctx.env);
+    let router = accounts::router(app);
+    let reset = |email: &'static str| {
+        let router = router.clone();
+        let counter = counter.clone();
+        async move {
+            counter.reset();
+            let res = call(
+                &router,
+                "POST",
+                "/v1/auth/password-reset",
+                None,
+                Some(json!({ "email": email })),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.json);
+            (res.json, counter.operations())
+        }
+    };
+
+    let (known, known_work) = reset("known@seller.com").await;
+    let (unknown, unknown_work) = reset("ghost@nowhere.com").await;
+    assert_eq!(known, unknown, "the same answer");
+    assert_eq!(
+        known_work, unknown_work,
+        "the same requests, relay included, whether or not the email exists"
+    );
+    assert!(
+        known_work.iter().any(|op| op == "PutEvents"),
+        "{known_work:?}"
+    );
+    let event = receive_event(
+        &ctx.env.sdk,
+        &ctx.env.queues.email_queue_url,
+        "PasswordResetRequested",
+        15,
+    )
+    .await
+    .expect("the reset email is queued");
+    let token = token_of(event["data"]["reset_url"].as_str().unwrap());
+    let pending = ctx
+        .stored_login("known@seller.com")
+        .await
+        .pending_token_hash;
+
+    // Within the cool-down: the same answer, again the same work for both, and nothing sent
+    // or replaced.
+    let (again, known_again) = reset("known@seller.com").await;
+    let (_, unknown_again) = reset("ghost@nowhere.com").await;
+    assert_eq!(again, known);
+    assert_eq!(known_again, unknown_again);
+    assert!(
+        !known_again.iter().any(|op| op == "PutEvents"),
+        "nothing relayed: {known_again:?}"
+    );
+    assert_eq!(
+        ctx.stored_login("known@seller.com")
+            .await
+            .pending_token_hash,
+        pending,
+        "the pending link is not replaced"
+    );
+    assert!(receive_event(
+        &ctx.env.sdk,
+        &ctx.env.queues.email_queue_url,
+        "PasswordResetRequested",
+        3,
+    )
+    .await
+    .is_none());
+    let res = ctx
+        .post(
+            "/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "second-password-2"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::OK,
+        "the first link still works: {}",
+        res.json
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::json;
-use shared::accounts::fixtures::{put_price_list, put_warehouse};
+use shared::accounts::fixtures::{
+    put_price_list, put_staff, put_warehouse, receive_event, token_of,
+};
 use shared::accounts::login::{login_keys, Login, LoginOwner};
+use shared::auth::StaffRole;
 use shared::customers::{Contact, Customer};
 use shared::store::keys;
 use shared::testing::{call, TestEnv, TestResponse};
@@ -150,7 +153,8 @@ async fn a_deactivated_or_deleted_staff_member_has_no_session() {
         assert_unauthenticated(&res);
     }
 
-    // Reactivated: the session works again (it was never the token that was wrong).
+    // Reactivated: the old session stays ended (a deactivation ends every session for good,
+    // issue 11); a session issued after it works.
     let res = ctx
         .call(
             "PATCH",
@@ -160,9 +164,14 @@ async fn a_deactivated_or_deleted_staff_member_has_no_session() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
-    let res = ctx
-        .call("GET", &customer_path, Some(&agent_token), None)
-        .await;
+    assert_unauthenticated(
+        &ctx.call("GET", &customer_path, Some(&agent_token), None)
+            .await,
+    );
+    let fresh = shared::auth::Principal::staff(&agent.id, "Luis Agent", StaffRole::Agent, 60)
+        .issued_after(res.json["sessions_valid_after"].as_i64())
+        .token(ctx.secret());
+    let res = ctx.call("GET", &customer_path, Some(&fresh), None).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
 
     // A staff item removed from the table leaves its tokens with nothing behind them.
@@ -172,7 +181,7 @@ async fn a_deactivated_or_deleted_staff_member_has_no_session() {
         .delete(&keys::staff_pk(&agent.id), keys::STAFF_SK)
         .await
         .unwrap();
-    assert_unauthenticated(&ctx.call("GET", "/v1/me", Some(&agent_token), None).await);
+    assert_unauthenticated(&ctx.call("GET", "/v1/me", Some(&fresh), None).await);
 }
 
 #[tokio::test]
@@ -214,8 +223,8 @@ async fn a_blocked_access_ends_the_contact_session_within_the_cache_ttl() {
     past_ttl().await;
     assert_unauthenticated(&call(&fast, "GET", "/v1/me", Some(&token), None).await);
 
-    // Unblocked (a ready customer: its price list and warehouses exist), the same token works
-    // again at once: only a granted access is cached.
+    // Unblocked (a ready customer: its price list and warehouses exist), the old session stays
+    // ended: a block ends every session issued before it (issue 11).
     put_price_list(&ctx.env.app, "pl-1", "MXN").await;
     put_warehouse(&ctx.env.app, "wh-1").await;
     put_warehouse(&ctx.env.app, "wh-2").await;
@@ -231,7 +240,10 @@ async fn a_blocked_access_ends_the_contact_session_within_the_cache_ttl() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
-    let res = call(&fast, "GET", "/v1/me", Some(&token), None).await;
+    assert_unauthenticated(&call(&fast, "GET", "/v1/me", Some(&token), None).await);
+    // A session issued after the unblock is live.
+    let fresh = ctx.contact_token(&contact);
+    let res = call(&fast, "GET", "/v1/me", Some(&fresh), None).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
 }
 
@@ -392,4 +404,113 @@ async fn a_warm_container_checks_a_contact_without_a_request() {
         "{cold:?}"
     );
     assert_eq!(&cold[1..], warm.as_slice(), "cold {cold:?} warm {warm:?}");
+}
+
+/// Logs in through the API; returns the session token.
+async fn log_in(ctx: &Ctx, email: &str, password: &str) -> String {
+    let res = ctx
+        .call(
+            "POST",
+            "/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    res.json["token"].as_str().unwrap().to_string()
+}
+
+/// Issue 11 item 7: `POST /v1/auth/logout` ends the session presented (and only it); a new
+/// password, a deactivation or a block ends every older session, for good.
+#[tokio::test]
+async fn logout_ends_its_session_and_a_new_password_or_a_block_ends_them_all() {
+    let ctx = setup().await;
+    let (_, admin) = ctx.admin().await;
+    let sam = put_staff(
+        &ctx.env.app,
+        "sam@seller.com",
+        "Sam Staff",
+        StaffRole::Agent,
+        Some("staff-password-1"),
+    )
+    .await;
+    let ctx_ref = &ctx;
+    let me =
+        move |token: String| async move { ctx_ref.call("GET", "/v1/me", Some(&token), None).await };
+    let laptop = log_in(&ctx, "sam@seller.com", "staff-password-1").await;
+    let phone = log_in(&ctx, "sam@seller.com", "staff-password-1").await;
+    assert_eq!(me(laptop.clone()).await.status, StatusCode::OK);
+
+    // Logout ends the laptop's session at once; the phone's stays.
+    let res = ctx
+        .call("POST", "/v1/auth/logout", Some(&laptop), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+    assert_unauthenticated(&me(laptop.clone()).await);
+    assert_unauthenticated(
+        &ctx.call("POST", "/v1/auth/logout", Some(&laptop), None)
+            .await,
+    );
+    assert_unauthenticated(&ctx.call("POST", "/v1/auth/logout", None, None).await);
+    assert_eq!(me(phone.clone()).await.status, StatusCode::OK);
+
+    // A password reset ends every older session; a login right after it works.
+    let res = ctx
+        .call(
+            "POST",
+            "/v1/auth/password-reset",
+            None,
+            Some(json!({"email": "sam@seller.com"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED);
+    let event = receive_event(
+        &ctx.env.sdk,
+        &ctx.env.queues.email_queue_url,
+        "PasswordResetRequested",
+        15,
+    )
+    .await
+    .expect("reset email");
+    let reset = token_of(event["data"]["reset_url"].as_str().unwrap());
+    let res = ctx
+        .call(
+            "POST",
+            "/v1/auth/password-reset/confirm",
+            None,
+            Some(json!({"token": reset, "password": "staff-password-2"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_unauthenticated(&me(phone).await);
+    let after_reset = log_in(&ctx, "sam@seller.com", "staff-password-2").await;
+    assert_eq!(me(after_reset.clone()).await.status, StatusCode::OK);
+
+    // A deactivation ends it for good: reactivated, the old session stays ended.
+    for active in [false, true] {
+        let res = ctx
+            .call(
+                "PATCH",
+                &format!("/v1/admin/staff/{}", sam.id),
+                Some(&admin),
+                Some(json!({ "active": active })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    }
+    assert_unauthenticated(&me(after_reset).await);
+    let again = log_in(&ctx, "sam@seller.com", "staff-password-2").await;
+    assert_eq!(me(again).await.status, StatusCode::OK);
+
+    // A contact's logout holds at once too.
+    let acme = ctx.customer("Acme", &[], None).await;
+    let (contact, token) = contact_with_login(&ctx, &acme, "ana@acme.com").await;
+    let other = ctx.contact_token(&contact);
+    assert_eq!(me(token.clone()).await.status, StatusCode::OK);
+    let res = ctx
+        .call("POST", "/v1/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+    assert_unauthenticated(&me(token).await);
+    assert_eq!(me(other).await.status, StatusCode::OK);
 }

@@ -33,10 +33,18 @@ pub struct Login {
     /// Hash of the only invitation/reset token still valid (a re-send replaces it).
     #[serde(default)]
     pub pending_token_hash: Option<String>,
+    /// Failed attempts in a row; each attempt is counted (reserved) before its password is
+    /// checked, and a success resets it.
     #[serde(default)]
     pub failed_attempts: u32,
+    /// No attempt is evaluated before this time (RFC 3339): the growing delay after repeated
+    /// failures (see `accounts::auth::delay_after`).
     #[serde(default)]
-    pub locked_until: Option<String>,
+    pub retry_at: Option<String>,
+    /// Sessions issued at or before this time (seconds since the epoch) are ended: set with a
+    /// password change, a block or a deactivation; a new session is issued after it.
+    #[serde(default)]
+    pub sessions_valid_after: Option<i64>,
     #[serde(default)]
     pub last_login_at: Option<String>,
     pub created_at: String,
@@ -54,7 +62,8 @@ impl Login {
             password_hash: None,
             pending_token_hash: Some(token_hash.to_string()),
             failed_attempts: 0,
-            locked_until: None,
+            retry_at: None,
+            sessions_valid_after: None,
             last_login_at: None,
             created_at: now.clone(),
             updated_at: now,
@@ -71,7 +80,8 @@ impl Login {
             password_hash: Some(password_hash),
             pending_token_hash: None,
             failed_attempts: 0,
-            locked_until: None,
+            retry_at: None,
+            sessions_valid_after: None,
             last_login_at: None,
             created_at: now.clone(),
             updated_at: now,

@@ -83,7 +83,13 @@ pub struct Principal {
     pub impersonated_by: Option<Impersonator>,
     /// Expiry, seconds since the epoch.
     pub exp: i64,
+    /// Issued at, seconds since the epoch: a session issued at or before its login's "sessions
+    /// valid after" time is ended (see [`revocation`]).
     pub iat: i64,
+    /// This session's id, so a logout can end this session alone (tokens issued before it
+    /// existed have none; their logout ends every session issued until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl Principal {
@@ -99,6 +105,7 @@ impl Principal {
             impersonated_by: None,
             exp: now + minutes * 60,
             iat: now,
+            sid: Some(crate::types::new_id()),
         }
     }
 
@@ -120,7 +127,20 @@ impl Principal {
             impersonated_by: None,
             exp: now + minutes * 60,
             iat: now,
+            sid: Some(crate::types::new_id()),
         }
+    }
+
+    /// Makes the session start after `valid_after` (seconds): a login in the same second as a
+    /// password change or a block would otherwise look as old as the sessions it ended.
+    pub fn issued_after(mut self, valid_after: Option<i64>) -> Self {
+        if let Some(after) = valid_after {
+            if self.iat <= after {
+                self.exp += after + 1 - self.iat;
+                self.iat = after + 1;
+            }
+        }
+        self
     }
 
     pub fn token(&self, secret: &[u8]) -> String {

@@ -45,6 +45,10 @@ pub async fn hash_password(password: &str) -> AppResult<String> {
 pub async fn verify_password(password: &str, stored_hash: Option<&str>) -> bool {
     // A real argon2id hash of a random, unknowable password.
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Q1zA4Xo0kYh1n3nTnAq7J9m9h2m6yqk8s9wQe0J0b5E";
+    #[cfg(feature = "testing")]
+    if let Some(hash) = stored_hash {
+        checks::record(hash);
+    }
     let password = password.to_owned();
     let exists = stored_hash.is_some();
     let hash = stored_hash.unwrap_or(DUMMY).to_owned();
@@ -59,6 +63,30 @@ pub async fn verify_password(password: &str, stored_hash: Option<&str>) -> bool 
     })
     .await
     .unwrap_or(false)
+}
+
+/// Test support: how many times a stored hash was really checked (a guess evaluated), so a
+/// test can prove the login throttle bounds the guesses whatever the timing.
+#[cfg(feature = "testing")]
+pub mod checks {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    fn counts() -> &'static Mutex<HashMap<String, u64>> {
+        static COUNTS: OnceLock<Mutex<HashMap<String, u64>>> = OnceLock::new();
+        COUNTS.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    pub(super) fn record(hash: &str) {
+        let mut map = counts().lock().unwrap_or_else(|e| e.into_inner());
+        *map.entry(hash.to_string()).or_default() += 1;
+    }
+
+    /// Checks against this stored hash so far (hashes are salted, so one per login).
+    pub fn of(hash: &str) -> u64 {
+        let map = counts().lock().unwrap_or_else(|e| e.into_inner());
+        map.get(hash).copied().unwrap_or(0)
+    }
 }
 
 #[cfg(test)]

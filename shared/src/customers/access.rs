@@ -353,14 +353,32 @@ async fn block(
         AccessState::Invited | AccessState::Active => {}
     }
     let login = own_login(store, customer, contact).await?;
+    // Every session of the contact ends for good: an unblock does not bring them back.
+    let ended_at = store::n(crate::auth::revocation::end_sessions_bound(
+        login.sessions_valid_after,
+    ));
     let mut actions = vec![
         customer_action(store, customer, count, false)?,
-        contact_action(store, contact, AccessState::Blocked)?,
+        store.tx_update(
+            &keys::customer_pk(&contact.customer_id),
+            &keys::contact_sk(contact.email.as_str()),
+            "SET #access = :new, sessions_valid_after = :ended_at",
+            Some("#access = :old"),
+            &[("#access", "access")],
+            vec![
+                (":new", store::s(AccessState::Blocked.as_str())),
+                (":old", store::s(contact.access.as_str())),
+                (":ended_at", ended_at.clone()),
+            ],
+        )?,
         login_update(
             store,
             &login,
-            "SET #status = :blocked, updated_at = :now REMOVE pending_token_hash",
-            vec![(":blocked", store::s(LoginStatus::Blocked.as_str()))],
+            "SET #status = :blocked, updated_at = :now, sessions_valid_after = :ended_at REMOVE pending_token_hash",
+            vec![
+                (":blocked", store::s(LoginStatus::Blocked.as_str())),
+                (":ended_at", ended_at),
+            ],
         )?,
     ];
     if let Some(old) = &login.pending_token_hash {
@@ -408,7 +426,7 @@ async fn unblock(
         None => actions.push(login_update(
             store,
             &login,
-            "SET #status = :active, failed_attempts = :zero, updated_at = :now REMOVE locked_until",
+            "SET #status = :active, failed_attempts = :zero, updated_at = :now REMOVE retry_at, locked_until",
             vec![
                 (":active", store::s(LoginStatus::Active.as_str())),
                 (":zero", store::n(0)),
@@ -418,7 +436,7 @@ async fn unblock(
             actions.push(login_update(
                 store,
                 &login,
-                "SET #status = :invited, pending_token_hash = :hash, failed_attempts = :zero, updated_at = :now REMOVE locked_until",
+                "SET #status = :invited, pending_token_hash = :hash, failed_attempts = :zero, updated_at = :now REMOVE retry_at, locked_until",
                 vec![
                     (":invited", store::s(LoginStatus::Invited.as_str())),
                     (":hash", store::s(&inv.token.hash)),

@@ -137,6 +137,11 @@ pub struct Customer {
     /// for staff to turn into structured addresses.
     #[serde(default)]
     pub registration_address: Option<String>,
+    /// Its contacts' sessions issued at or before this time (seconds since the epoch) are
+    /// ended: set when the customer is blocked or inactivated, so lifting it later does not
+    /// bring old sessions back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions_valid_after: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -168,6 +173,7 @@ impl Customer {
             erp_key: None,
             emails_with_access: 0,
             registration_address: None,
+            sessions_valid_after: None,
             created_at: now.clone(),
             updated_at: now,
         }

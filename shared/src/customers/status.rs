@@ -67,6 +67,12 @@ pub async fn change_status(
     let mut after = before.clone();
     after.status = target;
     after.updated_at = now_rfc3339();
+    if before.status == CustomerStatus::Active {
+        // Blocked or inactivated: its contacts' sessions end for good (see `auth::revocation`).
+        after.sessions_valid_after = Some(crate::auth::revocation::end_sessions_bound(
+            before.sessions_valid_after,
+        ));
+    }
     // Every access change touches the customer's `updated_at`, so an access created after the
     // contacts were read fails this conditional write instead of slipping through.
     let actions = replace_actions(store, &before, &after, None)?;

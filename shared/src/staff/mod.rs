@@ -35,6 +35,13 @@ pub struct StaffUser {
     /// Bumped by every change; updates are conditional on it, so none is lost.
     #[serde(default)]
     pub version: u64,
+    /// Sessions issued at or before this time (seconds since the epoch) are ended: set by a
+    /// deactivation or a new password (see `auth::revocation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions_valid_after: Option<i64>,
+    /// Ids of sessions ended by a logout.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ended_sessions: Vec<String>,
 }
 
 impl StaffUser {
@@ -49,6 +56,8 @@ impl StaffUser {
             created_at: now.clone(),
             updated_at: now,
             version: 1,
+            sessions_valid_after: None,
+            ended_sessions: Vec::new(),
         }
     }
 
@@ -88,7 +97,8 @@ fn new_login(user: &StaffUser, status: LoginStatus, password_hash: Option<String
         password_hash,
         pending_token_hash: None,
         failed_attempts: 0,
-        locked_until: None,
+        retry_at: None,
+        sessions_valid_after: None,
         last_login_at: None,
         created_at: user.created_at.clone(),
         updated_at: user.created_at.clone(),
@@ -257,6 +267,12 @@ pub async fn update(
     }
     next.updated_at = now_rfc3339();
     next.version = current.version + 1;
+    if current.active && !next.active {
+        // Ends every session, for good: a later reactivation does not bring them back.
+        next.sessions_valid_after = Some(crate::auth::revocation::end_sessions_bound(
+            current.sessions_valid_after,
+        ));
+    }
     let mut actions = vec![tx_put_if_version(
         store,
         &next.keys(),
@@ -290,16 +306,25 @@ async fn login_status_change(store: &Store, user: &StaffUser) -> AppResult<Trans
     } else {
         LoginStatus::Invited
     };
+    let mut values = vec![
+        (":status", store::s(status.as_str())),
+        (":previous", store::s(login.status.as_str())),
+        (":now", store::s(&now_rfc3339())),
+    ];
+    // The login keeps the staff item's session bound, so a later login starts after it.
+    let update = match user.sessions_valid_after {
+        Some(after) if !user.active => {
+            values.push((":after", store::n(after)));
+            "SET #status = :status, updated_at = :now, sessions_valid_after = :after REMOVE pending_token_hash"
+        }
+        _ => "SET #status = :status, updated_at = :now REMOVE pending_token_hash",
+    };
     Ok(store.tx_update(
         &pk,
         keys::LOGIN_SK,
-        "SET #status = :status, updated_at = :now REMOVE pending_token_hash",
+        update,
         Some("attribute_exists(PK) AND #status = :previous"),
         &[("#status", "status")],
-        vec![
-            (":status", store::s(status.as_str())),
-            (":previous", store::s(login.status.as_str())),
-            (":now", store::s(&now_rfc3339())),
-        ],
+        values,
     )?)
 }

@@ -6,6 +6,7 @@
 //! | contact              | `CUST#<id>`         | `CONTACT#<email>`     |                                           |
 //! | login (unique email) | `LOGIN#<email>`     | `LOGIN`               | password hash, status, throttling         |
 //! | one-time token       | `TOKEN#<sha256>`    | `TOKEN`               | TTL                                       |
+//! | reset cool-down      | `RESETWAIT#<email>` | `RESETWAIT`           | TTL; one reset email per email per cool-down |
 //! | tag membership       | `TAG#<tag>`         | `CUST#<id>`           |                                           |
 //! | registration request | `REQ#<id>`          | `REQ`                 | GSI1 `REQS` / `<status>#<created>`        |
 //! | request email guard  | `REQEMAIL#<email>`  | `REQEMAIL`            | one open request per email                |
@@ -90,6 +91,11 @@ pub fn token_pk(token_hash: &str) -> String {
     format!("TOKEN#{token_hash}")
 }
 pub const TOKEN_SK: &str = "TOKEN";
+/// Any email's last password reset request (known or not, so both are treated alike).
+pub fn reset_cooldown_pk(email: &str) -> String {
+    format!("RESETWAIT#{email}")
+}
+pub const RESET_COOLDOWN_SK: &str = "RESETWAIT";
 pub fn tag_pk(tag: &str) -> String {
     format!("TAG#{tag}")
 }

@@ -477,6 +477,35 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
+    /// A single conditional UpdateItem (outside a transaction, so parallel callers on one item
+    /// are serialised by DynamoDB instead of cancelling each other); a failed condition is
+    /// [`StoreError::ConditionFailed`].
+    pub async fn update(
+        &self,
+        pk: &str,
+        sk: &str,
+        update_expression: &str,
+        condition: Option<&str>,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<(), StoreError> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(pk, sk)))
+            .update_expression(update_expression)
+            .set_condition_expression(condition.map(str::to_string));
+        for (k, v) in names {
+            req = req.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in values {
+            req = req.expression_attribute_values(k, v);
+        }
+        req.send().await.map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
     /// An update with its own expression, names and values.
     pub fn tx_update(
         &self,
