@@ -284,6 +284,20 @@ async fn a_blocked_customer_and_narrowed_permissions_reach_the_contact_session()
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     past_ttl().await;
     assert_unauthenticated(&call(&fast, "GET", "/v1/me", Some(&token), None).await);
+    // Active again, the customer's old sessions stay ended (issue 11); new ones work.
+    let res = ctx
+        .call(
+            "POST",
+            &format!("/v1/admin/customers/{}/status", acme.id),
+            Some(&admin),
+            Some(json!({"status": "active"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_unauthenticated(&call(&fast, "GET", "/v1/me", Some(&token), None).await);
+    let fresh = ctx.contact_token(&contact);
+    let res = call(&fast, "GET", "/v1/me", Some(&fresh), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
 
     // A contact removed from the table has no session either (another customer's contact).
     let other = ctx.customer("Other", &[], None).await;
