@@ -22,8 +22,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Email and password in, a short-lived session token out. Every failure (unknown email, wrong
-/// password, blocked access, inactive or blocked customer, locked after repeated failures) is the
-/// same 401.
+/// password, blocked access, inactive or blocked customer, throttled after repeated failures:
+/// 3 free attempts, then 30 s doubling up to 15 min between attempts) is the same 401.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Session),
         (status = 401, description = "wrong credentials or no access", content_type = "application/problem+json"),
@@ -59,7 +59,9 @@ async fn accept_invitation(
     Ok(Json(auth::accept_invitation(&app.store, body).await?))
 }
 
-/// Asks for a password reset link. The answer is the same whether or not the email exists.
+/// Asks for a password reset link. The answer, and the work before it, are the same whether or
+/// not the email exists; an email gets at most one link per 5 minutes (a request within that
+/// cool-down sends and replaces nothing).
 #[utoipa::path(post, path = "/v1/auth/password-reset", tag = "auth",
     request_body = PasswordResetRequest,
     responses((status = 202, body = ResetReceipt),

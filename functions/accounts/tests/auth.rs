@@ -652,6 +652,51 @@ async fn password_reset_sends_a_link_only_to_active_logins() {
     .is_none());
 }
 
+/// A refused login does the same work whether the email is unknown, the password wrong or the
+/// login throttled (one read, one conditional write; counted, not timed).
+#[tokio::test]
+async fn refused_logins_do_the_same_work() {
+    use shared::accounts::auth::FREE_ATTEMPTS;
+    let ctx = setup().await;
+    put_staff(
+        &ctx.env.app,
+        "known@seller.com",
+        "Kim Known",
+        StaffRole::Admin,
+        Some("right-password-1"),
+    )
+    .await;
+    let (app, counter) = shared::testing::app_counting_dynamodb_and_events(&ctx.env);
+    let router = accounts::router(app);
+    let mut seen = Vec::new();
+    let emails = std::iter::once("ghost@nowhere.com").chain(std::iter::repeat_n(
+        "known@seller.com",
+        FREE_ATTEMPTS as usize + 1,
+    ));
+    for email in emails {
+        counter.reset();
+        let res = call(
+            &router,
+            "POST",
+            "/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": "wrong-password"})),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        seen.push((res.json, counter.operations()));
+    }
+    assert_eq!(seen[0].1, ["GetItem", "UpdateItem"]);
+    for (answer, work) in &seen {
+        assert_eq!((answer, work), (&seen[0].0, &seen[0].1));
+    }
+    assert_eq!(
+        ctx.stored_login("known@seller.com").await.failed_attempts,
+        FREE_ATTEMPTS,
+        "the last attempt was throttled, not counted"
+    );
+}
+
 /// Issue 11 item 8: a reset request for a known email and for an unknown one do the same work
 /// (the same DynamoDB requests and the same relay to the bus, counted by an SDK interceptor,
 /// not timed), and an email gets at most one reset link per cool-down: a second request is
