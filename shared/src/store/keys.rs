@@ -21,7 +21,7 @@
 //! | customer price       | `CUST#<id>`         | `PRICE#<sku>`         | special price / discount per SKU          |
 //! | warehouse            | `WH#<id>`           | `META`                |                                           |
 //! | stock                | `WH#<id>`           | `SKU#<sku>`           | on_hand, reserved                         |
-//! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency                 |
+//! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency; `pending` with a lease until the effect happened, then `done` |
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
