@@ -302,6 +302,47 @@ async fn agents_handle_only_their_customers_orders() {
 }
 
 #[tokio::test]
+async fn only_contacts_who_may_place_orders_may_cancel_them() {
+    let w = World::new().await;
+    let c = w.customer("Uno", CustomerSpec::default()).await;
+    let buyer = w.contact(&c, "ana@uno.mx", Permissions::all()).await;
+    let viewer = w
+        .contact(
+            &c,
+            "viewer@uno.mx",
+            Permissions {
+                place_orders: false,
+                ..Permissions::all()
+            },
+        )
+        .await;
+    w.item("A", "10.00", 10).await;
+    let id = order(&w, &buyer, "1", "A", 3).await;
+
+    // A colleague who may only look (or ask for quotes) cannot undo the order.
+    let res = w
+        .call("POST", &format!("/v1/orders/{id}/cancel"), &viewer, None)
+        .await;
+    assert_code(&res, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(
+        res.content_type.as_deref(),
+        Some("application/problem+json")
+    );
+    assert_eq!(w.stock("A").await, (10, 3), "nothing released");
+    let res = w
+        .call("GET", &format!("/v1/orders/{id}"), &viewer, None)
+        .await;
+    assert_eq!(res.json["status"], "placed");
+
+    // The contact who may place orders can.
+    let res = w
+        .call("POST", &format!("/v1/orders/{id}/cancel"), &buyer, None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(w.stock("A").await, (10, 0));
+}
+
+#[tokio::test]
 async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_expire() {
     let w = World::new().await;
     let c = w.customer("Uno", CustomerSpec::default()).await;
@@ -383,6 +424,105 @@ async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_exp
         .await
         .unwrap();
     assert!(matches!(delivered, shared::email::Delivery::Sent { .. }));
+}
+
+/// The ids a staff list answers.
+fn listed(res: &shared::testing::TestResponse) -> Vec<String> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    res.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reassigned_customers_orders_and_quotes_follow_it_to_its_new_agent() {
+    let w = World::new().await;
+    let mut agents = Vec::new();
+    for (email, name) in [("luis@seller.com", "Luis"), ("marta@seller.com", "Marta")] {
+        let agent =
+            shared::accounts::fixtures::put_staff(&w.env.app, email, name, StaffRole::Agent, None)
+                .await;
+        let token =
+            shared::accounts::fixtures::staff_token(&w.env.app, &agent.id, name, StaffRole::Agent);
+        agents.push((agent, token));
+    }
+    let (luis, luis_token) = &agents[0];
+    let (marta, marta_token) = &agents[1];
+    let c = w
+        .customer(
+            "Served",
+            CustomerSpec {
+                agent_id: Some(luis.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    w.item("A", "10.00", 10).await;
+    let token = w.contact(&c, "ana@served.mx", Permissions::all()).await;
+    let order_id = order(&w, &token, "1", "A", 1).await;
+    let res = w
+        .call(
+            "POST",
+            "/v1/quotes",
+            &token,
+            Some(json!({"lines": [{"sku": "A", "quantity": 5}]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let quote_id = res.json["id"].as_str().unwrap().to_string();
+    for path in ["/v1/admin/orders", "/v1/admin/orders?status=placed"] {
+        assert_eq!(
+            listed(&w.call("GET", path, luis_token, None).await),
+            vec![order_id.clone()]
+        );
+        assert!(listed(&w.call("GET", path, marta_token, None).await).is_empty());
+    }
+    assert_eq!(
+        listed(&w.call("GET", "/v1/admin/quotes", luis_token, None).await),
+        vec![quote_id.clone()]
+    );
+
+    // An admin hands the customer over to Marta (what PATCH /v1/admin/customers/{id} runs).
+    let admin = shared::auth::Principal::staff(&w.admin.id, "Boss", StaffRole::Admin, 10);
+    let patch: shared::customers::profile::CustomerPatch =
+        serde_json::from_value(json!({"agent_id": marta.id})).unwrap();
+    shared::customers::profile::update(w.store(), &admin, &c, patch)
+        .await
+        .unwrap();
+
+    // The lists follow the current assignment, not the agent copied into the order and quote.
+    for path in [
+        "/v1/admin/orders",
+        "/v1/admin/orders?status=placed",
+        "/v1/admin/quotes",
+        "/v1/admin/quotes?status=requested",
+    ] {
+        assert!(
+            listed(&w.call("GET", path, luis_token, None).await).is_empty(),
+            "{path} still shows the customer to its former agent"
+        );
+        let expected = if path.contains("quotes") {
+            &quote_id
+        } else {
+            &order_id
+        };
+        assert_eq!(
+            listed(&w.call("GET", path, marta_token, None).await),
+            vec![expected.clone()],
+            "{path}"
+        );
+    }
+    // And the admin still sees everything.
+    assert_eq!(
+        listed(
+            &w.call("GET", "/v1/admin/orders", &w.admin_token, None)
+                .await
+        ),
+        [order_id]
+    );
 }
 
 #[tokio::test]

@@ -115,6 +115,33 @@ pub async fn load_scoped(store: &Store, order_id: &str, scope: Scope<'_>) -> App
     }
 }
 
+/// A customer session cancels one of its customer's placed orders. Cancelling undoes an order
+/// (its reservation and credit), so it takes the permission that placing one takes: a contact
+/// who may only look at orders or request quotes must not cancel a colleague's order. The
+/// session's permissions are the contact's stored ones (see [`crate::auth::revocation`]).
+pub async fn cancel_as_customer(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+    reason: Option<String>,
+) -> AppResult<Order> {
+    let customer_id = principal.customer_scope()?;
+    if !principal.permissions.place_orders {
+        return Err(AppError::Forbidden(
+            "this contact may not cancel orders: that needs the place-orders permission".into(),
+        ));
+    }
+    transition(
+        app,
+        order_id,
+        Scope::Customer(customer_id),
+        &Actor::of(principal),
+        OrderAction::Cancel,
+        reason,
+    )
+    .await
+}
+
 /// Applies `action` to the order. Answers the order as it is afterwards.
 pub async fn transition(
     app: &App,
