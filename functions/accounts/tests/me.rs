@@ -138,3 +138,13 @@ async fn staff_see_themselves_and_sessions_are_checked() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn health_says_ok_and_names_no_resource() {
+    let ctx = setup().await;
+    let res = ctx.call("GET", "/v1/health", None, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json, json!({"status": "ok"}));
+    let table = ctx.env.app.store.table().to_string();
+    assert!(!res.json.to_string().contains(&table));
+}
