@@ -108,6 +108,12 @@ impl Settings {
         let name = self.store_name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             errors.push(FieldError::new("store_name", "must be 1 to 200 characters"));
+        } else if !crate::types::is_one_line(name) {
+            // The store name is the sender's name and part of email subjects.
+            errors.push(FieldError::new(
+                "store_name",
+                "must be one line of text, without control characters",
+            ));
         }
         if !(self.default_currency.len() == 3
             && self

@@ -88,7 +88,10 @@ string_value!(Phone, |raw| {
     }
 });
 
-/// Free text that must not be blank, trimmed, at most 200 characters.
+/// Free text that must not be blank, trimmed, at most 200 characters, on one line: no control
+/// characters (line breaks, tabs, escapes) nor Unicode line separators. Names end up in email
+/// subjects and sender names, in PDFs and CSV files, where a line break could forge a header
+/// or a row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String)]
@@ -100,10 +103,20 @@ string_value!(Name, |raw| {
         Err("must not be blank".into())
     } else if value.chars().count() > 200 {
         Err("must be at most 200 characters".into())
+    } else if !is_one_line(&value) {
+        Err("must be one line of text, without control characters".into())
     } else {
         Ok(value)
     }
 });
+
+/// No control character (C0, DEL, C1: line breaks, tabs, escapes) and no Unicode line or
+/// paragraph separator.
+pub fn is_one_line(value: &str) -> bool {
+    !value
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
 
 /// Longer free text (messages, notes): at most 10,000 characters, may be empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]

@@ -73,13 +73,49 @@ async fn the_sweep_relays_what_a_failed_relay_left_behind() {
 }
 
 #[tokio::test]
-async fn claim_once_dedupes() {
+async fn a_claim_is_leased_until_done_and_only_its_holder_releases_it() {
+    use messaging::Claim;
+    use std::time::Duration;
     let env = TestEnv::new().await;
     let store = &env.app.store;
-    assert!(messaging::claim_once(store, "email", "e1").await.unwrap());
-    assert!(!messaging::claim_once(store, "email", "e1").await.unwrap());
-    messaging::release_claim(store, "email", "e1")
+    let hour = Duration::from_secs(3600);
+
+    let Claim::Acquired(first) = messaging::claim(store, "email", "e1", hour).await.unwrap() else {
+        panic!("a new event is free");
+    };
+    // A live lease: nobody else takes it.
+    assert_eq!(
+        messaging::claim(store, "email", "e1", hour).await.unwrap(),
+        Claim::Busy
+    );
+    messaging::release(store, &first).await.unwrap();
+    let Claim::Acquired(second) = messaging::claim(store, "email", "e1", Duration::ZERO)
         .await
-        .unwrap();
-    assert!(messaging::claim_once(store, "email", "e1").await.unwrap());
+        .unwrap()
+    else {
+        panic!("a released event is free again");
+    };
+    // Its holder died: the lease ran out, the next delivery takes it over, and the old
+    // holder's late release does not free it.
+    let Claim::Acquired(third) = messaging::claim(store, "email", "e1", hour).await.unwrap() else {
+        panic!("an expired lease is taken over");
+    };
+    messaging::release(store, &second).await.unwrap();
+    assert_eq!(
+        messaging::claim(store, "email", "e1", hour).await.unwrap(),
+        Claim::Busy
+    );
+    messaging::complete(store, &third, "ses-1").await.unwrap();
+    assert_eq!(
+        messaging::claim(store, "email", "e1", Duration::ZERO)
+            .await
+            .unwrap(),
+        Claim::Done
+    );
+    // Releasing a done claim changes nothing.
+    messaging::release(store, &third).await.unwrap();
+    assert_eq!(
+        messaging::claim(store, "email", "e1", hour).await.unwrap(),
+        Claim::Done
+    );
 }

@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use shared::announcements::{self, Announcement};
 use shared::auth::Principal;
-use shared::customers::{CreditSetting, Customer, CustomerStatus, PaymentTerms};
+use shared::customers::{Customer, CustomerStatus, PaymentTerms};
+use shared::orders::credit::{self, CreditRecord};
 use shared::staff::{self, StaffUser};
 use shared::store::keys;
 use shared::types::{Language, Name};
@@ -48,7 +49,8 @@ impl From<&Customer> for CustomerSummary {
     }
 }
 
-/// Credit at a glance: `available = limit - open_orders - unpaid`, amounts as decimal strings.
+/// Credit at a glance: `available = limit - open_orders - unpaid` (never below zero, zero for
+/// CASH), as placing an order counts it; amounts as decimal strings.
 #[derive(Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct CreditSummary {
     pub terms: PaymentTerms,
@@ -71,22 +73,20 @@ fn cents(mut amount: Decimal) -> Decimal {
     amount
 }
 
-/// The credit summary of a credit setting, given what is committed in open orders and unpaid
-/// invoices (zero until the orders and documents features record them).
-pub fn credit_summary(
-    credit: &CreditSetting,
-    open_orders: Decimal,
-    unpaid: Decimal,
-) -> CreditSummary {
-    CreditSummary {
+/// The customer's credit summary from its credit record: open orders and unpaid documents (in
+/// the credit's currency) as the order check counts them, and `available` exactly as ordering
+/// enforces it (never below zero; zero for CASH customers, who get no credit).
+pub fn credit_summary(customer: &Customer, record: &CreditRecord) -> Option<CreditSummary> {
+    let credit = customer.credit.as_ref()?;
+    Some(CreditSummary {
         terms: credit.terms,
         credit_days: credit.credit_days,
         limit: cents(credit.limit),
         currency: credit.currency.clone(),
-        open_orders: cents(open_orders),
-        unpaid: cents(unpaid),
-        available: cents(credit.limit - open_orders - unpaid),
-    }
+        open_orders: cents(record.open_orders),
+        unpaid: cents(record.unpaid_in(&credit.currency)),
+        available: cents(credit::available(customer, record).unwrap_or(Decimal::ZERO)),
+    })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -122,17 +122,17 @@ async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json
         }));
     }
     let customer_id = principal.customer_scope()?;
-    let customer: Customer = app
-        .store
-        .get(&keys::customer_pk(customer_id), keys::CUSTOMER_PROFILE_SK)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let customer_pk = keys::customer_pk(customer_id);
+    let (customer, record) = tokio::join!(
+        app.store
+            .get::<Customer>(&customer_pk, keys::CUSTOMER_PROFILE_SK),
+        CreditRecord::load(&app.store, customer_id)
+    );
+    let customer = customer?.ok_or(AppError::NotFound)?;
+    let record = record?;
     let announcements =
         announcements::active_for(&app.store, &customer.tags, chrono::Utc::now()).await?;
-    let credit = customer
-        .credit
-        .as_ref()
-        .map(|c| credit_summary(c, Decimal::ZERO, Decimal::ZERO));
+    let credit = credit_summary(&customer, &record);
     Ok(Json(Me {
         customer: Some(CustomerSummary::from(&customer)),
         credit: Some(credit),
@@ -148,17 +148,28 @@ mod tests {
 
     #[test]
     fn available_is_limit_minus_commitments_in_cents() {
-        let credit = CreditSetting {
+        let mut customer = Customer::new(
+            "C1",
+            CustomerStatus::Active,
+            Name::parse("Uno").unwrap(),
+            Name::parse("X").unwrap(),
+            shared::types::Email::parse("a@uno.mx").unwrap(),
+        );
+        customer.credit = Some(shared::customers::CreditSetting {
             terms: PaymentTerms::Credit,
             credit_days: 30,
             limit: Decimal::new(50000, 0),
             currency: "MXN".into(),
+        });
+        let record = CreditRecord {
+            open_orders: Decimal::new(120050, 2),
+            unpaid_by_currency: [("MXN".to_string(), Decimal::new(1000, 0))].into(),
         };
-        let s = credit_summary(&credit, Decimal::new(120050, 2), Decimal::ZERO);
+        let s = credit_summary(&customer, &record).unwrap();
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["limit"], "50000.00");
         assert_eq!(json["open_orders"], "1200.50");
-        assert_eq!(json["unpaid"], "0.00");
-        assert_eq!(json["available"], "48799.50");
+        assert_eq!(json["unpaid"], "1000.00");
+        assert_eq!(json["available"], "47799.50");
     }
 }

@@ -537,6 +537,21 @@ async fn bad_input_on_customer_routes_names_the_field_and_writes_nothing() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "credit.limit",
         ),
+        // Money the credit check adds up must stay far from the decimal's limits.
+        (
+            "PATCH",
+            &patch_path,
+            json!({"credit": {"terms": "CREDIT", "credit_days": 30, "limit": "79228162514264337593543950335", "currency": "MXN"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "credit.limit",
+        ),
+        (
+            "PATCH",
+            &patch_path,
+            json!({"open_orders_cap": "1000000000000.01"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "open_orders_cap",
+        ),
         (
             "POST",
             "/v1/admin/customers",

@@ -58,6 +58,48 @@ async fn a_contact_sees_its_customer_credit_and_announcements() {
 }
 
 #[tokio::test]
+async fn the_credit_shown_is_the_credit_ordering_enforces() {
+    let ctx = setup().await;
+    let acme = ctx.customer("Acme", &[], None).await;
+    let contact = ctx.contact(&acme, "ana@acme.com", None).await;
+    let token = ctx.contact_token(&contact);
+    // Open orders, unpaid MXN invoices, and an unpaid USD invoice that the MXN credit ignores,
+    // as the orders function and the documents sync leave the credit record.
+    let store = &ctx.env.app.store;
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .set_key(Some(shared::store::key_of(
+            &shared::store::keys::customer_pk(&acme.id),
+            shared::store::keys::CREDIT_SK,
+        )))
+        .update_expression("SET open_orders = :open, unpaid_MXN = :mxn, unpaid_USD = :usd")
+        .expression_attribute_values(":open", shared::store::n("1200.5"))
+        .expression_attribute_values(":mxn", shared::store::n("1000"))
+        .expression_attribute_values(":usd", shared::store::n("999"))
+        .send()
+        .await
+        .unwrap();
+
+    let res = ctx.call("GET", "/v1/me", Some(&token), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(
+        res.json["credit"],
+        json!({"terms": "CREDIT", "credit_days": 30, "limit": "50000.00", "currency": "MXN",
+               "open_orders": "1200.50", "unpaid": "1000.00", "available": "47799.50"})
+    );
+    let record = shared::orders::credit::CreditRecord::load(store, &acme.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        shared::orders::credit::available(&acme, &record).map(|a| a.to_string()),
+        Some("47799.50".to_string()),
+        "the same figure the order check uses"
+    );
+}
+
+#[tokio::test]
 async fn staff_see_themselves_and_sessions_are_checked() {
     let ctx = setup().await;
     let (admin, token) = ctx.admin().await;
@@ -95,4 +137,14 @@ async fn staff_see_themselves_and_sessions_are_checked() {
         ctx.call("GET", "/v1/me", Some(&ghost), None).await.status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn health_says_ok_and_names_no_resource() {
+    let ctx = setup().await;
+    let res = ctx.call("GET", "/v1/health", None, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json, json!({"status": "ok"}));
+    let table = ctx.env.app.store.table().to_string();
+    assert!(!res.json.to_string().contains(&table));
 }

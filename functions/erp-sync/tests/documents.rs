@@ -48,7 +48,7 @@ async fn unpaid(h: &Harness, customer: &str) -> rust_decimal::Decimal {
     shared::orders::credit::CreditRecord::load(h.store(), customer)
         .await
         .unwrap()
-        .unpaid
+        .unpaid_in("MXN")
 }
 
 #[tokio::test]
@@ -257,4 +257,46 @@ async fn documents_are_private_render_as_pdf_and_make_the_statement() {
         (s["overdue"].as_str(), s["unpaid"].as_str()),
         (Some("0.00"), Some("2320.00"))
     );
+}
+
+#[tokio::test]
+async fn documents_in_another_currency_do_not_eat_the_credit() {
+    let h = Harness::new().await;
+    h.push(
+        "customers",
+        json!([{"erp_key": "C-A", "name": "Ferretería A", "tax_id": "FAA010101AA1", "email": "a@a.mx",
+                "credit": {"terms": "CREDIT", "credit_days": 30, "limit": "20000", "currency": "MXN"}, "version": 1}]),
+    )
+    .await;
+    let a = customer_id(&h, "C-A").await;
+    let mut in_dollars = invoice("F-9001", "US-9001", "C-A", "1160.00", "0", 10, 1);
+    in_dollars["currency"] = json!("USD");
+    let docs = h
+        .push(
+            "documents",
+            json!([
+                invoice("F-1001", "A-1001", "C-A", "2320.00", "0", 10, 1),
+                in_dollars.clone()
+            ]),
+        )
+        .await;
+    assert_eq!(docs["applied"].as_u64(), Some(2), "{docs}");
+    // 1,160 dollars are not 1,160 pesos: only the MXN invoice counts against the MXN limit.
+    assert_eq!(unpaid(&h, &a).await, d("2320.00"));
+    let token = h.contact_session(&a, true).await;
+    let s = h.call("GET", "/v1/statement", Some(&token), None).await;
+    assert_eq!(s.status, 200, "{}", s.json);
+    assert_eq!(s.json["credit"]["unpaid"], "2320.00", "{}", s.json);
+    assert_eq!(s.json["credit"]["available"], "17680.00", "{}", s.json);
+
+    // The dollar invoice moving to pesos (a corrected version) moves its balance with it.
+    in_dollars["currency"] = json!("MXN");
+    in_dollars["version"] = json!(2);
+    let moved = h.push("documents", json!([in_dollars])).await;
+    assert_eq!(moved["applied"].as_u64(), Some(1), "{moved}");
+    assert_eq!(unpaid(&h, &a).await, d("3480.00"));
+    let record = shared::orders::credit::CreditRecord::load(h.store(), &a)
+        .await
+        .unwrap();
+    assert_eq!(record.unpaid_in("USD"), d("0.00"));
 }

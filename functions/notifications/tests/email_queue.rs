@@ -3,7 +3,9 @@
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use serde_json::{json, Value};
-use shared::messaging::{self, event_types, DomainEvent};
+use std::time::Duration;
+
+use shared::messaging::{self, event_types, Claim, DomainEvent};
 use shared::settings::{self, Settings};
 use shared::store::{keys, Keys};
 use shared::testing::{sent_emails, TestEnv};
@@ -210,12 +212,66 @@ async fn a_refused_send_is_a_batch_failure_and_releases_the_claim() {
     let retry = notifications::handle(&env.app, batch(&[("m-retry", body)])).await;
     assert!(failures(&retry).is_empty());
     assert_eq!(emails_to(&recipient).await.len(), 1);
-    assert!(
-        !messaging::claim_once(&env.app.store, "email", &event.id)
+    assert_eq!(
+        messaging::claim(&env.app.store, "email", &event.id, Duration::ZERO)
             .await
             .unwrap(),
-        "claimed by the successful retry"
+        Claim::Done,
+        "done by the successful retry"
     );
+}
+
+#[tokio::test]
+async fn a_crash_between_claim_and_send_loses_no_email_and_a_live_claim_is_not_doubled() {
+    let env = TestEnv::new().await;
+    let app = env.app();
+    let recipient = unique_email("crashed");
+    let event = invitation(&recipient, &new_id(), "es");
+    let body = envelope(&event);
+
+    // A delivery claimed the event and then died before SES was called (a timeout, a crash):
+    // its lease ran out (claimed with none left, so the test need not wait).
+    let Claim::Acquired(_) = messaging::claim(&app.store, "email", &event.id, Duration::ZERO)
+        .await
+        .unwrap()
+    else {
+        panic!("the event was free");
+    };
+    let redelivered = notifications::handle(&app, batch(&[("m-redelivered", body.clone())])).await;
+    assert!(failures(&redelivered).is_empty());
+    assert_eq!(
+        emails_to(&recipient).await.len(),
+        1,
+        "the redelivery sent it"
+    );
+
+    // After that success, another redelivery sends nothing.
+    let again = notifications::handle(&app, batch(&[("m-again", body)])).await;
+    assert!(failures(&again).is_empty());
+    assert_eq!(emails_to(&recipient).await.len(), 1);
+
+    // While another delivery still holds a live lease, a duplicate waits (retried later)
+    // rather than sending a second email or acknowledging one that may never go out.
+    let other = unique_email("in-flight");
+    let in_flight = invitation(&other, &new_id(), "es");
+    let Claim::Acquired(held) = messaging::claim(
+        &app.store,
+        "email",
+        &in_flight.id,
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap() else {
+        panic!("the event was free");
+    };
+    let duplicate = notifications::handle(&app, batch(&[("m-dup", envelope(&in_flight))])).await;
+    assert_eq!(failures(&duplicate), vec!["m-dup".to_string()]);
+    assert!(emails_to(&other).await.is_empty());
+    // The holder gives up (its send failed): the retry sends it.
+    messaging::release(&app.store, &held).await.unwrap();
+    let retry = notifications::handle(&app, batch(&[("m-dup", envelope(&in_flight))])).await;
+    assert!(failures(&retry).is_empty());
+    assert_eq!(emails_to(&other).await.len(), 1);
 }
 
 #[tokio::test]
@@ -260,9 +316,12 @@ async fn malformed_messages_fail_alone_and_unknown_events_are_acknowledged() {
         "the good one still went out"
     );
     // Failed events leave no claim behind, so a fixed redelivery would be handled.
-    assert!(messaging::claim_once(&app.store, "email", &bad_data.id)
-        .await
-        .unwrap());
+    assert!(matches!(
+        messaging::claim(&app.store, "email", &bad_data.id, Duration::ZERO)
+            .await
+            .unwrap(),
+        Claim::Acquired(_)
+    ));
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use shared::error::Problem;
 use shared::http::{ApiJson, OptionalApiJson, PageOf};
 use shared::orders::cart::{self, CartUpdate, CartView};
 use shared::orders::error::{OrderError, StockShortProblem};
-use shared::orders::handling::{self, OrderAction, Scope};
+use shared::orders::handling::{self, Scope};
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
 use shared::orders::quotes::{self, QuoteRequestBody};
 use shared::orders::{listing, Actor, Order, OrderSummary, Quote};
@@ -154,7 +154,9 @@ pub(crate) struct CancelBody {
 #[utoipa::path(post, path = "/v1/orders/{id}/cancel", tag = "orders",
     params(("id" = String, Path, description = "order id")), request_body(content = CancelBody, description = "optional"),
     security(("bearer" = [])),
-    responses((status = 200, body = Order), (status = 401, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = Order), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "the contact may not place orders, so may not cancel them"),
+        (status = 404, body = Problem),
         (status = 409, body = Problem, description = "not placed any more (claimed, fulfilled...)"),
         (status = 422, body = Problem)))]
 async fn cancel_order(
@@ -163,18 +165,8 @@ async fn cancel_order(
     Path(id): Path<String>,
     OptionalApiJson(body): OptionalApiJson<CancelBody>,
 ) -> AppResult<Json<Order>> {
-    let customer_id = principal.customer_scope()?;
-    let reason = body.reason;
     Ok(Json(
-        handling::transition(
-            &app,
-            &id,
-            Scope::Customer(customer_id),
-            &Actor::of(&principal),
-            OrderAction::Cancel,
-            reason,
-        )
-        .await?,
+        handling::cancel_as_customer(&app, &principal, &id, body.reason).await?,
     ))
 }
 

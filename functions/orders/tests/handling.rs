@@ -145,6 +145,62 @@ async fn claim_then_fulfil_ships_the_goods_and_frees_the_credit() {
 }
 
 #[tokio::test]
+async fn a_count_below_the_reservations_never_ships_into_negative_stock() {
+    let w = World::new().await;
+    let c = w.customer("Uno", CustomerSpec::default()).await;
+    let token = w.contact(&c, "ana@uno.mx", Permissions::all()).await;
+    w.item("A", "10.00", 10).await;
+    w.item("B", "5.00", 10).await;
+    let res = w
+        .place(
+            &token,
+            "1",
+            json!({"lines": [{"sku": "A", "quantity": 4}, {"sku": "B", "quantity": 2}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let id = res.json["id"].as_str().unwrap().to_string();
+    let res = w
+        .call(
+            "POST",
+            &format!("/v1/admin/orders/{id}/claim"),
+            &w.admin_token,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+
+    // A stock count (staff correction or ERP) finds only 1 of the 4 reserved units of A.
+    shared::catalog::stock::set_on_hand(w.store(), WH, &sku("A"), 1)
+        .await
+        .unwrap();
+    let fulfil = format!("/v1/admin/orders/{id}/fulfil");
+    let res = w.call("POST", &fulfil, &w.admin_token, None).await;
+    assert_problem(&res, StatusCode::CONFLICT, "lines[0].quantity");
+    assert_eq!(res.json["code"], "stock-short");
+    assert_eq!(w.stock("A").await, (1, 4), "nothing shipped");
+    assert_eq!(w.stock("B").await, (10, 2), "nothing shipped");
+    let res = w
+        .call(
+            "GET",
+            &format!("/v1/admin/orders/{id}"),
+            &w.admin_token,
+            None,
+        )
+        .await;
+    assert_eq!(res.json["status"], "claimed");
+
+    // Once the goods are counted again, the fulfilment goes through.
+    shared::catalog::stock::set_on_hand(w.store(), WH, &sku("A"), 4)
+        .await
+        .unwrap();
+    let res = w.call("POST", &fulfil, &w.admin_token, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(w.stock("A").await, (0, 0));
+    assert_eq!(w.stock("B").await, (8, 0));
+}
+
+#[tokio::test]
 async fn cancels_release_stock_and_credit_exactly_once() {
     let w = std::sync::Arc::new(World::new().await);
     let c = w.customer("Uno", CustomerSpec::default()).await;
@@ -199,6 +255,47 @@ async fn cancels_release_stock_and_credit_exactly_once() {
     assert_eq!(ok, 1);
     assert_eq!(w.stock("A").await, (10, 0));
     assert_eq!(w.credit(&c).await.open_orders, d("0.00"));
+}
+
+#[tokio::test]
+async fn only_contacts_who_may_place_orders_may_cancel_them() {
+    let w = World::new().await;
+    let c = w.customer("Uno", CustomerSpec::default()).await;
+    let buyer = w.contact(&c, "ana@uno.mx", Permissions::all()).await;
+    let viewer = w
+        .contact(
+            &c,
+            "viewer@uno.mx",
+            Permissions {
+                place_orders: false,
+                ..Permissions::all()
+            },
+        )
+        .await;
+    w.item("A", "10.00", 10).await;
+    let id = order(&w, &buyer, "1", "A", 3).await;
+
+    // A colleague who may only look (or ask for quotes) cannot undo the order.
+    let res = w
+        .call("POST", &format!("/v1/orders/{id}/cancel"), &viewer, None)
+        .await;
+    assert_code(&res, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(
+        res.content_type.as_deref(),
+        Some("application/problem+json")
+    );
+    assert_eq!(w.stock("A").await, (10, 3), "nothing released");
+    let res = w
+        .call("GET", &format!("/v1/orders/{id}"), &viewer, None)
+        .await;
+    assert_eq!(res.json["status"], "placed");
+
+    // The contact who may place orders can.
+    let res = w
+        .call("POST", &format!("/v1/orders/{id}/cancel"), &buyer, None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(w.stock("A").await, (10, 0));
 }
 
 #[tokio::test]
@@ -301,6 +398,105 @@ async fn agents_handle_only_their_customers_orders() {
     assert_eq!(res.json["items"][0]["id"], mine.as_str());
 }
 
+/// The ids a staff list answers.
+fn listed(res: &shared::testing::TestResponse) -> Vec<String> {
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    res.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reassigned_customers_orders_and_quotes_follow_it_to_its_new_agent() {
+    let w = World::new().await;
+    let mut agents = Vec::new();
+    for (email, name) in [("luis@seller.com", "Luis"), ("marta@seller.com", "Marta")] {
+        let agent =
+            shared::accounts::fixtures::put_staff(&w.env.app, email, name, StaffRole::Agent, None)
+                .await;
+        let token =
+            shared::accounts::fixtures::staff_token(&w.env.app, &agent.id, name, StaffRole::Agent);
+        agents.push((agent, token));
+    }
+    let (luis, luis_token) = &agents[0];
+    let (marta, marta_token) = &agents[1];
+    let c = w
+        .customer(
+            "Served",
+            CustomerSpec {
+                agent_id: Some(luis.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    w.item("A", "10.00", 10).await;
+    let token = w.contact(&c, "ana@served.mx", Permissions::all()).await;
+    let order_id = order(&w, &token, "1", "A", 1).await;
+    let res = w
+        .call(
+            "POST",
+            "/v1/quotes",
+            &token,
+            Some(json!({"lines": [{"sku": "A", "quantity": 5}]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let quote_id = res.json["id"].as_str().unwrap().to_string();
+    for path in ["/v1/admin/orders", "/v1/admin/orders?status=placed"] {
+        assert_eq!(
+            listed(&w.call("GET", path, luis_token, None).await),
+            vec![order_id.clone()]
+        );
+        assert!(listed(&w.call("GET", path, marta_token, None).await).is_empty());
+    }
+    assert_eq!(
+        listed(&w.call("GET", "/v1/admin/quotes", luis_token, None).await),
+        vec![quote_id.clone()]
+    );
+
+    // An admin hands the customer over to Marta (what PATCH /v1/admin/customers/{id} runs).
+    let admin = shared::auth::Principal::staff(&w.admin.id, "Boss", StaffRole::Admin, 10);
+    let patch: shared::customers::profile::CustomerPatch =
+        serde_json::from_value(json!({"agent_id": marta.id})).unwrap();
+    shared::customers::profile::update(w.store(), &admin, &c, patch)
+        .await
+        .unwrap();
+
+    // The lists follow the current assignment, not the agent copied into the order and quote.
+    for path in [
+        "/v1/admin/orders",
+        "/v1/admin/orders?status=placed",
+        "/v1/admin/quotes",
+        "/v1/admin/quotes?status=requested",
+    ] {
+        assert!(
+            listed(&w.call("GET", path, luis_token, None).await).is_empty(),
+            "{path} still shows the customer to its former agent"
+        );
+        let expected = if path.contains("quotes") {
+            &quote_id
+        } else {
+            &order_id
+        };
+        assert_eq!(
+            listed(&w.call("GET", path, marta_token, None).await),
+            vec![expected.clone()],
+            "{path}"
+        );
+    }
+    // And the admin still sees everything.
+    assert_eq!(
+        listed(
+            &w.call("GET", "/v1/admin/orders", &w.admin_token, None)
+                .await
+        ),
+        [order_id]
+    );
+}
+
 #[tokio::test]
 async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_expire() {
     let w = World::new().await;
@@ -383,6 +579,70 @@ async fn expiry_runs_overlapping_release_stock_once_and_claimed_orders_never_exp
         .await
         .unwrap();
     assert!(matches!(delivered, shared::email::Delivery::Sent { .. }));
+}
+
+#[tokio::test]
+async fn one_order_that_cannot_expire_does_not_stop_the_others() {
+    let w = World::new().await;
+    let broken = w.customer("Roto", CustomerSpec::default()).await;
+    let fine = w.customer("Bien", CustomerSpec::default()).await;
+    let t1 = w.contact(&broken, "ana@roto.mx", Permissions::all()).await;
+    let t2 = w.contact(&fine, "ana@bien.mx", Permissions::all()).await;
+    w.item("A", "10.00", 10).await;
+    let stuck = order(&w, &t1, "1", "A", 1).await;
+    let due = order(&w, &t2, "1", "A", 2).await;
+    make_due(&w, &stuck).await;
+    make_due(&w, &due).await;
+    // The first customer's credit record is damaged (a text where a number belongs), so
+    // releasing its order's credit fails.
+    let credit_key = || {
+        Some(shared::store::key_of(
+            &keys::customer_pk(&broken),
+            keys::CREDIT_SK,
+        ))
+    };
+    w.store()
+        .client()
+        .update_item()
+        .table_name(w.store().table())
+        .set_key(credit_key())
+        .update_expression("SET open_orders = :text")
+        .expression_attribute_values(":text", shared::store::s("ten"))
+        .send()
+        .await
+        .unwrap();
+
+    let summary = orders::expire_due_orders(w.env.app()).await.unwrap();
+    let report: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(report["expired"], 1, "{summary}");
+    assert_eq!(report["failed"], 1, "{summary}");
+    let status = |id: String, token: String| {
+        let w = &w;
+        async move {
+            w.call("GET", &format!("/v1/orders/{id}"), &token, None)
+                .await
+                .json["status"]
+                .clone()
+        }
+    };
+    assert_eq!(status(due.clone(), t2.clone()).await, "expired");
+    assert_eq!(status(stuck.clone(), t1.clone()).await, "placed");
+
+    // Repaired, the next run expires it.
+    w.store()
+        .client()
+        .update_item()
+        .table_name(w.store().table())
+        .set_key(credit_key())
+        .update_expression("SET open_orders = :n")
+        .expression_attribute_values(":n", shared::store::n("10.00"))
+        .send()
+        .await
+        .unwrap();
+    let summary = orders::expire_due_orders(w.env.app()).await.unwrap();
+    assert!(summary.contains("\"expired\":1"), "{summary}");
+    assert_eq!(status(stuck, t1).await, "expired");
+    assert_eq!(w.stock("A").await, (10, 0));
 }
 
 #[tokio::test]

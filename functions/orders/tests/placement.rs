@@ -313,7 +313,7 @@ async fn concurrent_orders_never_exceed_the_available_credit() {
             &keys::customer_pk(&c),
             keys::CREDIT_SK,
         )))
-        .update_expression("SET unpaid = :u")
+        .update_expression("SET unpaid_MXN = :u")
         .expression_attribute_values(":u", shared::store::n(50))
         .send()
         .await
@@ -348,7 +348,7 @@ async fn concurrent_orders_never_exceed_the_available_credit() {
     assert_eq!(placed, 8);
     let credit = w.credit(&c).await;
     assert_eq!(credit.open_orders, d("928.00"));
-    assert!(credit.open_orders + credit.unpaid <= d("1000"));
+    assert!(credit.open_orders + credit.unpaid_in("MXN") <= d("1000"));
     assert_eq!(w.stock("A").await, (1000, 8));
 }
 

@@ -153,6 +153,59 @@ async fn the_cart_only_holds_what_the_customer_may_buy() {
 }
 
 #[tokio::test]
+async fn a_huge_quoted_price_is_a_problem_naming_the_line_not_an_overflow() {
+    let w = World::new().await;
+    let c = w.customer("Uno", CustomerSpec::default()).await;
+    let token = w.contact(&c, "ana@uno.mx", Permissions::all()).await;
+    w.item("A", "10.00", 50).await;
+    let res = w
+        .call(
+            "POST",
+            "/v1/quotes",
+            &token,
+            Some(json!({"lines": [{"sku": "A", "quantity": 20}]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let quote_id = res.json["id"].as_str().unwrap().to_string();
+    let answer_path = format!("/v1/admin/quotes/{quote_id}/answer");
+    let valid_until = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    // The largest decimal there is: times 20 units it overflows.
+    for price in ["79228162514264337593543950335", "1000000000.01"] {
+        let res = w
+            .call(
+                "POST",
+                &answer_path,
+                &w.admin_token,
+                Some(json!({"lines": [{"sku": "A", "unit_price": price}], "valid_until": valid_until})),
+            )
+            .await;
+        assert_problem(
+            &res,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lines[0].unit_price",
+        );
+    }
+    let res = w
+        .call("GET", &format!("/v1/quotes/{quote_id}"), &token, None)
+        .await;
+    assert_eq!(res.json["status"], "requested", "nothing changed");
+    // The bound itself is a price.
+    let res = w
+        .call(
+            "POST",
+            &answer_path,
+            &w.admin_token,
+            Some(json!({"lines": [{"sku": "A", "unit_price": "1000000000"}], "valid_until": valid_until})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json["lines"][0]["subtotal"], "20000000000.00");
+}
+
+#[tokio::test]
 async fn a_quote_is_requested_answered_and_accepted_into_an_order() {
     let w = World::new().await;
     let c = w.customer("Uno", CustomerSpec::default()).await;

@@ -322,13 +322,38 @@ fn read_csv(body: &[u8], required: &[&str], known: &HashSet<&str>) -> Read {
                 fields: header
                     .iter()
                     .zip(record.iter())
-                    .map(|(h, v)| (h.clone(), Field::Text(v.to_string())))
+                    .map(|(h, v)| (h.clone(), Field::Text(csv_unescape(v).to_string())))
                     .collect(),
             }),
             Err(e) => errors.push(RowError::new(number, "row", csv_reason(&e))),
         }
     }
     Ok((rows, errors))
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"): a
+/// name like `=HYPERLINK(...)` would run in Excel or Sheets when staff open the export.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as the export writes it: one starting with a formula character gets a leading `'`
+/// (OWASP's advice; the CSV writer already quotes cells with commas, quotes or line breaks and
+/// doubles their quotes). A cell that already starts with `'` gets one more, so that
+/// [`csv_unescape`] gives every cell back exactly and an export re-imports unchanged.
+fn csv_escape(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) || cell.starts_with('\'') {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// Undoes [`csv_escape`] on an imported cell: the leading `'` goes when a formula character or
+/// another `'` follows it.
+fn csv_unescape(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest,
+        _ => cell,
+    }
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -1239,7 +1264,7 @@ fn render<T: Serialize>(
             writer.write_record(header).map_err(AppError::internal)?;
             for row in rows {
                 writer
-                    .write_record(csv_fields(row))
+                    .write_record(csv_fields(row).into_iter().map(csv_escape))
                     .map_err(AppError::internal)?;
             }
             writer.into_inner().map_err(AppError::internal)

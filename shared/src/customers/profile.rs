@@ -19,6 +19,10 @@ pub const MAX_ADDRESSES: usize = 20;
 pub const MAX_WAREHOUSES: usize = 50;
 
 /// The keys of a customer's profile item: by status and name on GSI1, under its agent on GSI2.
+/// Largest credit limit or open-orders cap, as for the ERP's amounts: the credit checks add
+/// and subtract these with unpaid documents and open orders, which must not overflow.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
 pub fn customer_keys(c: &Customer) -> Keys {
     let mut k = Keys::new(keys::customer_pk(&c.id), keys::CUSTOMER_PROFILE_SK).gsi1(
         keys::CUSTOMERS_INDEX_PK,
@@ -382,6 +386,12 @@ fn apply(patch: CustomerPatch, c: &mut Customer) -> Result<References, Vec<Field
             if credit.limit.is_sign_negative() {
                 errors.push(FieldError::new("credit.limit", "must not be negative"));
             }
+            if credit.limit > Decimal::from(MAX_AMOUNT) {
+                errors.push(FieldError::new(
+                    "credit.limit",
+                    format!("must be at most {MAX_AMOUNT}"),
+                ));
+            }
             if !is_currency(&credit.currency) {
                 errors.push(FieldError::new(
                     "credit.currency",
@@ -463,6 +473,12 @@ fn apply(patch: CustomerPatch, c: &mut Customer) -> Result<References, Vec<Field
     if let Some(cap) = patch.open_orders_cap {
         if cap.is_some_and(|v| v.is_sign_negative()) {
             errors.push(FieldError::new("open_orders_cap", "must not be negative"));
+        }
+        if cap.is_some_and(|v| v > Decimal::from(MAX_AMOUNT)) {
+            errors.push(FieldError::new(
+                "open_orders_cap",
+                format!("must be at most {MAX_AMOUNT}"),
+            ));
         }
         c.open_orders_cap = cap;
     }

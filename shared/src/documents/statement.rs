@@ -130,11 +130,9 @@ pub fn statement(
         .filter(|c| c.terms == PaymentTerms::Credit)
         .map(|c| c.limit)
         .unwrap_or(Decimal::ZERO);
-    let available = if setting.is_some_and(|c| c.terms == PaymentTerms::Credit) {
-        (limit - credit.unpaid - credit.open_orders).max(Decimal::ZERO)
-    } else {
-        Decimal::ZERO
-    };
+    // What ordering enforces (zero for CASH customers, whom no credit is extended).
+    let available = crate::orders::credit::available(customer, credit).unwrap_or(Decimal::ZERO);
+    let unpaid = credit.unpaid_in(&currency);
     Statement {
         customer_id: customer.id.clone(),
         as_of: today.to_string(),
@@ -147,7 +145,7 @@ pub fn statement(
             terms: setting.map(|c| c.terms),
             currency: setting.map(|c| c.currency.clone()),
             limit: cents(limit),
-            unpaid: cents(credit.unpaid),
+            unpaid: cents(unpaid),
             open_orders: cents(credit.open_orders),
             available: cents(available),
         },
@@ -207,7 +205,7 @@ mod tests {
         ];
         let credit = CreditRecord {
             open_orders: d("1200"),
-            unpaid: d("700"),
+            unpaid_by_currency: [("MXN".to_string(), d("700"))].into(),
         };
         let s = statement(&customer, &credit, &docs, "2025-02-15", "MXN");
         assert_eq!(s.paid, d("1100.00"));

@@ -2,8 +2,10 @@
 //! through SES and the record on the customer's timeline.
 //!
 //! [`deliver`] handles one domain event from the `email` queue exactly once in effect: it
-//! claims the event id, renders, sends, records, and releases the claim when sending failed so
-//! the redelivered message tries again (and, after the queue's max receives, lands in the DLQ).
+//! renders, claims the event id with a lease, sends, marks the claim done only once SES accepted
+//! the email, and records it. A failed send releases the claim so the redelivered message tries
+//! again (and, after the queue's max receives, lands in the DLQ); a crash or timeout between
+//! claim and send leaves a pending claim whose lease runs out, so the redelivery sends it.
 
 pub mod html;
 pub mod i18n;
@@ -14,7 +16,7 @@ pub use templates::{RenderContext, RenderedEmail};
 
 use crate::app::App;
 use crate::customers::Customer;
-use crate::messaging::{claim_once, event_types, release_claim, DomainEvent};
+use crate::messaging::{self, event_types, Claim, DomainEvent};
 use crate::settings::{self, Settings};
 use crate::store::{keys, StoreError};
 use crate::timeline::{TimelineEntry, TimelineKind};
@@ -25,6 +27,11 @@ use templates::{
 
 /// The consumer name under which the notifications function claims event ids.
 pub const CONSUMER: &str = "email";
+
+/// How long one delivery holds an event before a redelivery may take it over: longer than the
+/// notifications function may run (its `Timeout` in `template.yaml`), so a live send is never
+/// duplicated, and short enough that a crashed one is retried within a few receives.
+pub const CLAIM_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Timeline author of emails the system sends on its own.
 pub const SYSTEM_AUTHOR: &str = "system";
@@ -110,6 +117,9 @@ pub enum DeliveryError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Send(String),
+    /// Another delivery of the same event holds its claim: retry later.
+    #[error("another delivery of this event is under way; retry later")]
+    Busy,
 }
 
 /// What happened to one event.
@@ -253,13 +263,17 @@ pub async fn deliver(app: &App, event: &DomainEvent) -> Result<Delivery, Deliver
         .customer_id(event)
         .map(|customer_id| timeline_entry(customer_id, event, &notification, &prepared));
 
-    if !claim_once(&app.store, CONSUMER, &event.id).await? {
-        // The email went out before. If its timeline write failed after the send, write it now.
-        if let Some(entry) = &entry {
-            record(app, entry).await?;
+    let claim = match messaging::claim(&app.store, CONSUMER, &event.id, CLAIM_LEASE).await? {
+        Claim::Acquired(claim) => claim,
+        Claim::Done => {
+            // The email went out before. If its timeline write failed after the send, write it now.
+            if let Some(entry) = &entry {
+                record(app, entry).await?;
+            }
+            return Ok(Delivery::Duplicate);
         }
-        return Ok(Delivery::Duplicate);
-    }
+        Claim::Busy => return Err(DeliveryError::Busy),
+    };
 
     let from = ses::from_address(&settings.store_name, &app.config.sender_email);
     let sent = ses::send(
@@ -274,15 +288,20 @@ pub async fn deliver(app: &App, event: &DomainEvent) -> Result<Delivery, Deliver
         Ok(id) => id,
         Err(e) => {
             // Not sent: release the claim so the redelivered message tries again.
-            if let Err(release_error) = release_claim(&app.store, CONSUMER, &event.id).await {
-                tracing::error!(event_id = %event.id, error = %release_error, "could not release the claim; the retry will see it as a duplicate");
+            if let Err(release_error) = messaging::release(&app.store, &claim).await {
+                tracing::error!(event_id = %event.id, error = %release_error, "could not release the claim; the retry waits for its lease to run out");
             }
             return Err(DeliveryError::Send(e));
         }
     };
 
-    // Sent: the claim stays, so a retry never sends the email twice; a failed timeline write
-    // is retried through the redelivery (see the duplicate branch above).
+    // Sent: only now is the event done, so a retry never sends the email twice. If marking it
+    // fails, the email still went out: acknowledge the message rather than have a redelivery
+    // send it again after the lease. A failed timeline write is retried through the
+    // redelivery (see the done branch above).
+    if let Err(e) = messaging::complete(&app.store, &claim, &message_id).await {
+        tracing::error!(event_id = %event.id, error = %e, "sent, but the claim could not be marked done");
+    }
     if let Some(entry) = &entry {
         record(app, entry).await?;
     }

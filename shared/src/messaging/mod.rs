@@ -4,7 +4,7 @@
 //! transaction as the change. Right after the commit the handler relays them to the EventBridge
 //! bus and deletes them; if that fails (bus down, crash) the scheduled outbox sweep relays them
 //! later. EventBridge rules route events to the `email` and `erp-sync` queues. Delivery is
-//! at-least-once, so consumers deduplicate by event id (see [`claim_once`]).
+//! at-least-once, so consumers deduplicate by event id (see [`claim`]).
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
@@ -199,42 +199,139 @@ pub async fn sweep_outbox(store: &Store, bus: &EventBus) -> Result<usize, StoreE
     }
 }
 
-/// Consumer idempotency: records that `consumer` handled `event_id`. `Ok(true)` the first time,
-/// `Ok(false)` if it was already handled (a redelivery). Markers expire after 14 days, longer
-/// than any queue keeps a message.
-pub async fn claim_once(store: &Store, consumer: &str, event_id: &str) -> Result<bool, StoreError> {
+/// What [`claim`] found for an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This handler holds the event until its lease runs out: finish with [`complete`] once
+    /// the effect happened, or [`release`] when it did not.
+    Acquired(ClaimToken),
+    /// Handled before: a redelivery after success. Do nothing again.
+    Done,
+    /// Another handler holds a live lease (still working, or crashed less than a lease ago):
+    /// retry the message later.
+    Busy,
+}
+
+/// Proof of a held claim; only its holder can release it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimToken {
+    pub consumer: String,
+    pub event_id: String,
+    token: String,
+}
+
+const PENDING: &str = "pending";
+const DONE: &str = "done";
+
+/// Consumer idempotency with a lease: `consumer` takes `event_id` for `lease`. A claim is only
+/// marked done by [`complete`], after the effect (an email accepted by SES) happened, so a
+/// handler that crashes or times out between claim and effect leaves a pending claim that the
+/// redelivered message takes over once the lease ran out, instead of a marker that makes the
+/// message look handled. Markers expire after 14 days, longer than any queue keeps a message;
+/// markers written before leases existed (no `state`) count as done.
+pub async fn claim(
+    store: &Store,
+    consumer: &str,
+    event_id: &str,
+    lease: std::time::Duration,
+) -> Result<Claim, StoreError> {
     #[derive(Serialize)]
     struct Marker<'a> {
         consumer: &'a str,
         event_id: &'a str,
+        state: &'a str,
+        /// Epoch milliseconds after which another handler may take the claim over.
+        lease_until: i64,
+        token: &'a str,
         at: String,
     }
+    let pk = keys::processed_pk(consumer, event_id);
     let ttl = chrono::Utc::now().timestamp() + 14 * 24 * 3600;
-    let keys = Keys::new(keys::processed_pk(consumer, event_id), keys::PROCESSED_SK).ttl(ttl);
+    let keys = Keys::new(&pk, keys::PROCESSED_SK).ttl(ttl);
+    let token = new_id();
+    // A claim released or taken over between the write and the read is decided again.
+    for _ in 0..3 {
+        let now = chrono::Utc::now().timestamp_millis();
+        let marker = Marker {
+            consumer,
+            event_id,
+            state: PENDING,
+            lease_until: now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2),
+            token: &token,
+            at: now_rfc3339(),
+        };
+        match store
+            .put_if(
+                &keys,
+                &marker,
+                "attribute_not_exists(PK) OR (#state = :pending AND lease_until <= :now)",
+                &[("#state", "state")],
+                vec![
+                    (":pending", crate::store::s(PENDING)),
+                    (":now", crate::store::n(now)),
+                ],
+            )
+            .await
+        {
+            Ok(()) => {
+                return Ok(Claim::Acquired(ClaimToken {
+                    consumer: consumer.to_string(),
+                    event_id: event_id.to_string(),
+                    token,
+                }))
+            }
+            Err(StoreError::ConditionFailed) => {}
+            Err(e) => return Err(e),
+        }
+        let Some(stored) = store.get_item(&pk, keys::PROCESSED_SK).await? else {
+            continue;
+        };
+        let state = stored.get("state").and_then(|v| v.as_s().ok());
+        return Ok(match state.map(String::as_str) {
+            Some(PENDING) => Claim::Busy,
+            _ => Claim::Done,
+        });
+    }
+    Ok(Claim::Busy)
+}
+
+/// Marks a claimed event handled, for good: redeliveries now find it [`Claim::Done`]. Written
+/// even if the lease ran out meanwhile, since the effect did happen.
+pub async fn complete(store: &Store, claim: &ClaimToken, note: &str) -> Result<(), StoreError> {
+    store
+        .update_if(
+            &keys::processed_pk(&claim.consumer, &claim.event_id),
+            keys::PROCESSED_SK,
+            "SET #state = :done, done_at = :at, note = :note REMOVE lease_until",
+            "attribute_exists(PK)",
+            &[("#state", "state")],
+            vec![
+                (":done", crate::store::s(DONE)),
+                (":at", crate::store::s(&now_rfc3339())),
+                (":note", crate::store::s(note)),
+            ],
+        )
+        .await
+}
+
+/// Gives a claim back when handling failed, so the redelivered message is handled again at
+/// once. Only the holder's own pending claim is removed, never a done marker or a claim
+/// another handler took over.
+pub async fn release(store: &Store, claim: &ClaimToken) -> Result<(), StoreError> {
     match store
-        .put_new(
-            &keys,
-            &Marker {
-                consumer,
-                event_id,
-                at: now_rfc3339(),
-            },
+        .delete_if(
+            &keys::processed_pk(&claim.consumer, &claim.event_id),
+            keys::PROCESSED_SK,
+            "#state = :pending AND #token = :token",
+            &[("#state", "state"), ("#token", "token")],
+            vec![
+                (":pending", crate::store::s(PENDING)),
+                (":token", crate::store::s(&claim.token)),
+            ],
         )
         .await
     {
-        Ok(()) => Ok(true),
-        Err(StoreError::ConditionFailed) => Ok(false),
+        Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
         Err(e) => Err(e),
     }
-}
-
-/// Undoes [`claim_once`] when handling failed, so the redelivered message is handled again.
-pub async fn release_claim(
-    store: &Store,
-    consumer: &str,
-    event_id: &str,
-) -> Result<(), StoreError> {
-    store
-        .delete(&keys::processed_pk(consumer, event_id), keys::PROCESSED_SK)
-        .await
 }

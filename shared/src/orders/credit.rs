@@ -1,13 +1,16 @@
 //! The customer's credit record (`CUST#<id>` / `CREDIT`) and the F22 rule on open orders.
 //!
 //! The record holds numbers DynamoDB can add atomically: `open_orders` (value of placed and
-//! claimed orders), `unpaid` (unpaid documents, set by the documents / ERP sync) and `limit`
-//! (mirrored from the customer's credit setting). DynamoDB conditions cannot do arithmetic, so
+//! claimed orders), `unpaid_<CUR>` (unpaid documents in currency `CUR`, set by the documents /
+//! ERP sync: only those in the customer's credit currency count against its limit, and a change
+//! of that currency then counts the right ones) and `limit` (mirrored from the customer's credit
+//! setting). DynamoDB conditions cannot do arithmetic, so
 //! "`open_orders + total <= limit - unpaid` and `<= cap`" is written as
-//! `open_orders <= :max_open_before` (computed here from what was read) and `unpaid <= :unpaid_seen`:
-//! concurrent orders only make `open_orders` grow, so the condition holds exactly when the
-//! order still fits, whatever was committed since the read.
+//! `open_orders <= :max_open_before` (computed here from what was read) and
+//! `unpaid_<CUR> <= :unpaid_seen`: concurrent orders only make `open_orders` grow, so the
+//! condition holds exactly when the order still fits, whatever was committed since the read.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
@@ -20,12 +23,16 @@ use crate::store::{self, keys, Store, StoreError};
 use crate::types::now_rfc3339;
 
 /// What the credit record says now (missing record or attribute = zero).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreditRecord {
-    #[schema(value_type = String)]
     pub open_orders: Decimal,
-    #[schema(value_type = String)]
-    pub unpaid: Decimal,
+    /// Unpaid documents per currency code.
+    pub unpaid_by_currency: BTreeMap<String, Decimal>,
+}
+
+/// The record's attribute holding the unpaid documents in `currency`.
+pub fn unpaid_attribute(currency: &str) -> String {
+    format!("unpaid_{}", currency.trim().to_ascii_uppercase())
 }
 
 fn number(item: &store::Item, name: &str) -> Decimal {
@@ -48,9 +55,26 @@ impl CreditRecord {
             None => Self::default(),
             Some(item) => Self {
                 open_orders: number(item, "open_orders"),
-                unpaid: number(item, "unpaid"),
+                unpaid_by_currency: item
+                    .keys()
+                    .filter_map(|name| name.strip_prefix("unpaid_"))
+                    .map(|currency| {
+                        (
+                            currency.to_string(),
+                            number(item, &unpaid_attribute(currency)),
+                        )
+                    })
+                    .collect(),
             },
         }
+    }
+
+    /// Unpaid documents in `currency` (other currencies never count against a limit in this one).
+    pub fn unpaid_in(&self, currency: &str) -> Decimal {
+        self.unpaid_by_currency
+            .get(&currency.trim().to_ascii_uppercase())
+            .copied()
+            .unwrap_or_default()
     }
 
     pub async fn load(store: &Store, customer_id: &str) -> Result<Self, StoreError> {
@@ -120,8 +144,9 @@ impl CreditRefusal {
 pub struct CreditGuard {
     /// `open_orders` must not exceed this before adding the order (`None`: no limit, no cap).
     pub max_open_before: Option<Decimal>,
-    /// CREDIT customers: `unpaid` must not have grown since the read.
-    pub unpaid_seen: Option<Decimal>,
+    /// CREDIT customers: the unpaid attribute of the credit currency must not have grown since
+    /// the read.
+    pub unpaid_seen: Option<(String, Decimal)>,
     pub limit: Option<Decimal>,
 }
 
@@ -150,15 +175,16 @@ pub fn check_credit(
                 order: currency.to_string(),
             });
         }
-        let available = credit.limit - record.unpaid - record.open_orders;
+        let unpaid = record.unpaid_in(&credit.currency);
+        let available = credit.limit - unpaid - record.open_orders;
         if total > available {
             return Err(CreditRefusal::CreditExceeded {
                 available: available.max(Decimal::ZERO),
                 total,
             });
         }
-        bounds.push(credit.limit - record.unpaid - total);
-        guard.unpaid_seen = Some(record.unpaid);
+        bounds.push(credit.limit - unpaid - total);
+        guard.unpaid_seen = Some((unpaid_attribute(&credit.currency), unpaid));
         guard.limit = Some(credit.limit);
     }
     if let Some(cap) = customer.open_orders_cap.or(default_cap) {
@@ -173,6 +199,19 @@ pub fn check_credit(
     }
     guard.max_open_before = bounds.into_iter().min();
     Ok(guard)
+}
+
+/// The credit still available to a CREDIT customer, as [`check_credit`] counts it: the limit
+/// minus unpaid documents in the credit's currency minus open orders, never below zero. `None`
+/// for customers without credit terms (CASH or no setting): ordering checks no credit for them.
+pub fn available(customer: &Customer, record: &CreditRecord) -> Option<Decimal> {
+    let credit = customer
+        .credit
+        .as_ref()
+        .filter(|c| c.terms == PaymentTerms::Credit)?;
+    Some(
+        (credit.limit - record.unpaid_in(&credit.currency) - record.open_orders).max(Decimal::ZERO),
+    )
 }
 
 /// The conditional `ADD open_orders :total` for the placement's transaction.
@@ -195,8 +234,10 @@ pub fn reserve_action(
         conditions.push("(attribute_not_exists(open_orders) OR open_orders <= :max_open)");
         values.push((":max_open", store::n(max)));
     }
-    if let Some(unpaid) = guard.unpaid_seen {
-        conditions.push("(attribute_not_exists(unpaid) OR unpaid <= :unpaid_seen)");
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    if let Some((attribute, unpaid)) = &guard.unpaid_seen {
+        conditions.push("(attribute_not_exists(#unpaid) OR #unpaid <= :unpaid_seen)");
+        names.push(("#unpaid", attribute.as_str()));
         values.push((":unpaid_seen", store::n(unpaid)));
     }
     let mut update =
@@ -204,15 +245,11 @@ pub fn reserve_action(
             .to_string();
     if let Some(limit) = guard.limit {
         update.push_str(", #limit = :limit");
+        names.push(("#limit", "limit"));
         values.push((":limit", store::n(limit)));
     }
     let condition = (!conditions.is_empty()).then(|| conditions.join(" AND "));
-    let names: &[(&str, &str)] = if guard.limit.is_some() {
-        &[("#limit", "limit")]
-    } else {
-        &[]
-    };
-    store.tx_update(&pk, &sk, &update, condition.as_deref(), names, values)
+    store.tx_update(&pk, &sk, &update, condition.as_deref(), &names, values)
 }
 
 /// `ADD open_orders -:total`: the order stopped being open (fulfilled, cancelled, expired).
@@ -266,7 +303,7 @@ mod tests {
     fn record(open: &str, unpaid: &str) -> CreditRecord {
         CreditRecord {
             open_orders: d(open),
-            unpaid: d(unpaid),
+            unpaid_by_currency: [("MXN".to_string(), d(unpaid))].into(),
         }
     }
 
@@ -277,7 +314,10 @@ mod tests {
         // 1000 - 200 - 300 = 500 available.
         let guard = check_credit(&c, &r, None, d("500"), "MXN").unwrap();
         assert_eq!(guard.max_open_before, Some(d("300")));
-        assert_eq!(guard.unpaid_seen, Some(d("200")));
+        assert_eq!(
+            guard.unpaid_seen,
+            Some(("unpaid_MXN".to_string(), d("200")))
+        );
         assert_eq!(
             check_credit(&c, &r, None, d("500.01"), "MXN"),
             Err(CreditRefusal::CreditExceeded {
@@ -329,11 +369,20 @@ mod tests {
     fn numbers_are_read_from_the_record() {
         let item: store::Item = [
             ("open_orders".to_string(), AttributeValue::N("12.5".into())),
-            ("unpaid".to_string(), AttributeValue::N("3".into())),
+            ("unpaid_MXN".to_string(), AttributeValue::N("3".into())),
+            ("unpaid_USD".to_string(), AttributeValue::N("40".into())),
         ]
         .into_iter()
         .collect();
-        assert_eq!(CreditRecord::from_item(Some(&item)), record("12.5", "3"));
+        let read = CreditRecord::from_item(Some(&item));
+        assert_eq!(read.open_orders, d("12.5"));
+        assert_eq!(read.unpaid_in("MXN"), d("3"));
+        assert_eq!(read.unpaid_in("usd"), d("40"));
+        assert_eq!(read.unpaid_in("EUR"), Decimal::ZERO);
+        // Unpaid documents in another currency leave the MXN credit alone.
+        let c = customer(PaymentTerms::Credit, "100", None);
+        assert_eq!(available(&c, &read), Some(d("84.5")));
+        assert!(check_credit(&c, &read, None, d("84.5"), "MXN").is_ok());
         assert_eq!(CreditRecord::from_item(None), CreditRecord::default());
     }
 }

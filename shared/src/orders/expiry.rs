@@ -29,6 +29,9 @@ pub struct ExpiryReport {
     pub quotes_expired: usize,
     pub intents: IntentSweep,
     pub stock_jobs_resumed: usize,
+    /// Due orders and quotes this run could not expire (each logged with its id); they stay
+    /// due, so the next run tries them again. One never stops the others.
+    pub failed: usize,
 }
 
 /// The scheduled run: everything due now; intents and stock jobs older than
@@ -49,9 +52,9 @@ pub async fn run(app: &App, now: &str, sweep_after_seconds: i64) -> AppResult<Ex
     let actor = Actor::system();
     let mut cursor = None;
     loop {
-        let page = app
+        let (raws, next_cursor) = app
             .store
-            .query::<Order>(QuerySpec {
+            .query_items(&QuerySpec {
                 index: Some(keys::GSI2),
                 pk: keys::OPEN_ORDERS_PK.into(),
                 sk_between: Some(("0".into(), format!("{now}#~"))),
@@ -60,7 +63,20 @@ pub async fn run(app: &App, now: &str, sweep_after_seconds: i64) -> AppResult<Ex
                 ..Default::default()
             })
             .await?;
-        for order in page.items {
+        for raw in raws {
+            let key = raw
+                .get(keys::PK)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            let order = match store::from_item::<Order>(raw) {
+                Ok(order) => order,
+                Err(e) => {
+                    tracing::error!(order = %key, error = %e, "unreadable due order; left for the next run");
+                    report.failed += 1;
+                    continue;
+                }
+            };
             match handling::transition(
                 app,
                 &order.id,
@@ -74,22 +90,29 @@ pub async fn run(app: &App, now: &str, sweep_after_seconds: i64) -> AppResult<Ex
                 Ok(_) => report.expired += 1,
                 // Claimed, cancelled or expired by someone else since the index was read.
                 Err(AppError::Conflict { .. }) | Err(AppError::NotFound) => report.skipped += 1,
-                Err(e) => return Err(e),
+                Err(e) => {
+                    tracing::error!(order_id = %order.id, error = %e, "could not expire the order; the next run tries again");
+                    report.failed += 1;
+                }
             }
         }
-        match page.next_cursor {
+        match next_cursor {
             Some(next) => cursor = Some(next),
             None => break,
         }
     }
-    report.quotes_expired = expire_quotes(app, now).await?;
+    let (quotes_expired, quotes_failed) = expire_quotes(app, now).await?;
+    report.quotes_expired = quotes_expired;
+    report.failed += quotes_failed;
     Ok(report)
 }
 
-/// Answered quotes past their validity become `expired` (conditioned, so once).
-async fn expire_quotes(app: &App, now: &str) -> Result<usize, StoreError> {
+/// Answered quotes past their validity become `expired` (conditioned, so once). Returns how
+/// many expired and how many failed (logged, tried again next run).
+async fn expire_quotes(app: &App, now: &str) -> Result<(usize, usize), StoreError> {
     let store = &app.store;
     let mut expired = 0;
+    let mut failed = 0;
     let mut cursor = None;
     loop {
         let page = store
@@ -126,12 +149,15 @@ async fn expire_quotes(app: &App, now: &str) -> Result<usize, StoreError> {
             match store.transact(vec![action]).await {
                 Ok(()) => expired += 1,
                 Err(StoreError::TransactionCanceled(_)) => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    tracing::error!(quote_id = %quote.id, error = %e, "could not expire the quote; the next run tries again");
+                    failed += 1;
+                }
             }
         }
         match page.next_cursor {
             Some(next) => cursor = Some(next),
-            None => return Ok(expired),
+            None => return Ok((expired, failed)),
         }
     }
 }

@@ -115,6 +115,33 @@ pub async fn load_scoped(store: &Store, order_id: &str, scope: Scope<'_>) -> App
     }
 }
 
+/// A customer session cancels one of its customer's placed orders. Cancelling undoes an order
+/// (its reservation and credit), so it takes the permission that placing one takes: a contact
+/// who may only look at orders or request quotes must not cancel a colleague's order. The
+/// session's permissions are the contact's stored ones (see [`crate::auth::revocation`]).
+pub async fn cancel_as_customer(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+    reason: Option<String>,
+) -> AppResult<Order> {
+    let customer_id = principal.customer_scope()?;
+    if !principal.permissions.place_orders {
+        return Err(AppError::Forbidden(
+            "this contact may not cancel orders: that needs the place-orders permission".into(),
+        ));
+    }
+    transition(
+        app,
+        order_id,
+        Scope::Customer(customer_id),
+        &Actor::of(principal),
+        OrderAction::Cancel,
+        reason,
+    )
+    .await
+}
+
 /// Applies `action` to the order. Answers the order as it is afterwards.
 pub async fn transition(
     app: &App,
@@ -248,6 +275,14 @@ async fn apply(
         OrderAction::Fulfil => Some(JobKind::Ship),
         OrderAction::Cancel | OrderAction::Expire => Some(JobKind::Release),
     };
+    if action == OrderAction::Fulfil && order.lines.len() > INLINE_STOCK_LINES {
+        // Too many lines for one transaction: check the goods are on hand before committing
+        // (each chunk of the ship job is conditioned too, see `stock::ship`).
+        let short = lines_not_on_hand(store, order).await?;
+        if !short.is_empty() {
+            return Err(Applied::Refused(short_on_hand(order, &short)));
+        }
+    }
     let mut job = None;
     if let Some(kind) = stock_kind {
         actions.push(credit::release_action(
@@ -291,8 +326,68 @@ async fn apply(
         {
             Err(Applied::Stale)
         }
+        // Actions 2.. are the inline stock lines: a ship refused means the goods are not on hand.
+        Err(StoreError::TransactionCanceled(reasons))
+            if action == OrderAction::Fulfil
+                && job.is_none()
+                && !not_on_hand(order, &reasons, 2).is_empty() =>
+        {
+            Err(Applied::Refused(short_on_hand(
+                order,
+                &not_on_hand(order, &reasons, 2),
+            )))
+        }
         Err(err) if super::is_contention(&err) => Err(Applied::Contended),
         Err(err) => Err(err.into()),
+    }
+}
+
+/// Lines (indexes) whose ship action, at `first + line` of a cancelled transaction, was refused.
+fn not_on_hand(order: &Order, reasons: &[Option<String>], first: usize) -> Vec<usize> {
+    (0..order.lines.len())
+        .filter(|i| {
+            reasons.get(first + i).and_then(|r| r.as_deref()) == Some("ConditionalCheckFailed")
+        })
+        .collect()
+}
+
+/// Lines of `order` whose warehouse has fewer units on hand than the line ships.
+async fn lines_not_on_hand(store: &Store, order: &Order) -> Result<Vec<usize>, StoreError> {
+    let found = store
+        .batch_get_items(
+            order
+                .lines
+                .iter()
+                .map(|l| crate::catalog::stock::stock_key(&order.warehouse_id, &l.sku))
+                .collect(),
+        )
+        .await?;
+    let snapshot = stock::StockSnapshot::from_fetched(&order.warehouse_id, &found);
+    Ok((0..order.lines.len())
+        .filter(|&i| snapshot.on_hand(&order.lines[i].sku) < order.lines[i].quantity)
+        .collect())
+}
+
+/// The 409 of a fulfilment whose goods are not (all) on hand.
+fn short_on_hand(order: &Order, lines: &[usize]) -> AppError {
+    AppError::Conflict {
+        code: "stock-short",
+        message: format!(
+            "warehouse {} has fewer units on hand than this order ships; correct the stock count (or cancel the order) first",
+            order.warehouse_id
+        ),
+        errors: lines
+            .iter()
+            .map(|&i| {
+                crate::error::FieldError::new(
+                    format!("lines[{i}].quantity"),
+                    format!(
+                        "{} units of {} are not on hand in {}",
+                        order.lines[i].quantity, order.lines[i].sku, order.warehouse_id
+                    ),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -408,9 +503,24 @@ pub async fn run_stock_job(store: &Store, order_id: &str) -> Result<(), StoreErr
                 vec![(":next", store::n(index + 1)), (":done", store::n(index))],
             )?);
         }
+        let stock_actions = end - start;
         match store.transact(actions).await {
             Ok(()) if last => return Ok(()),
             Ok(()) => {}
+            Err(StoreError::TransactionCanceled(reasons))
+                if job.kind == JobKind::Ship
+                    && reasons
+                        .iter()
+                        .take(stock_actions)
+                        .flatten()
+                        .any(|r| r == "ConditionalCheckFailed") =>
+            {
+                // Counted below the order after the fulfilment's check: the job waits (the
+                // sweeper retries it) until the stock is corrected, rather than going negative.
+                return Err(StoreError::Other(format!(
+                    "stock job {order_id}: goods not on hand; waiting for a stock correction"
+                )));
+            }
             Err(err) if super::is_contention(&err) => super::backoff(round.min(6)).await,
             Err(err) => return Err(err),
         }

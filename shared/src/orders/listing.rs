@@ -1,5 +1,12 @@
 //! Lists of orders and quotes: the customer's own (GSI1 `ORDERS#<cust>` / `QUOTES#<cust>`,
 //! newest first) and the staff's (GSI3 by status then date; agents see only their customers).
+//!
+//! An agent sees the orders and quotes of the customers assigned to it *now*: the `agent_id`
+//! copied into an order when it was placed goes stale when staff reassign the customer, so the
+//! lists check each page's customers against their current profiles ([`CurrentAssignment`]:
+//! one BatchGetItem per page, never a request per order, never a scan).
+
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
@@ -27,7 +34,7 @@ pub async fn customer_orders(
         store,
         spec,
         limit,
-        |o| status.is_none_or(|s| o.status == s),
+        Keep::Each(&|o: &Order| status.is_none_or(|s| o.status == s)),
         &["GSI1PK", "GSI1SK"],
     )
     .await?;
@@ -49,7 +56,14 @@ pub async fn customer_quotes(
     let spec = QuerySpec::index(keys::GSI1, pk)
         .newest_first()
         .cursor(cursor);
-    filtered::<Quote>(store, spec, limit, |_| true, &["GSI1PK", "GSI1SK"]).await
+    filtered::<Quote>(
+        store,
+        spec,
+        limit,
+        Keep::Each(&|_: &Quote| true),
+        &["GSI1PK", "GSI1SK"],
+    )
+    .await
 }
 
 /// Staff lists: `status` and `customer` filters; an agent sees only its customers' orders.
@@ -74,7 +88,7 @@ pub async fn staff_orders(
             store,
             spec,
             limit,
-            |o| status.is_none_or(|s| o.status == s),
+            Keep::Each(&|o: &Order| status.is_none_or(|s| o.status == s)),
             &["GSI1PK", "GSI1SK"],
         )
         .await?
@@ -86,16 +100,13 @@ pub async fn staff_orders(
         if let Some(s) = status {
             spec = spec.prefix(format!("{}#", s.as_str()));
         }
-        let agent = (staff.role == Some(StaffRole::Agent)).then(|| staff.sub.clone());
         filtered::<Order>(
             store,
             spec,
             limit,
-            |o| {
-                agent
-                    .as_deref()
-                    .is_none_or(|a| o.agent_id.as_deref() == Some(a))
-            },
+            Keep::Assigned(CurrentAssignment::of(store, staff), |o: &Order| {
+                o.customer_id.as_str()
+            }),
             &["GSI3PK", "GSI3SK"],
         )
         .await?
@@ -127,7 +138,7 @@ pub async fn staff_quotes(
             store,
             spec,
             limit,
-            |q| status.is_none_or(|s| q.status == s),
+            Keep::Each(&|q: &Quote| status.is_none_or(|s| q.status == s)),
             &["GSI1PK", "GSI1SK"],
         )
         .await;
@@ -139,31 +150,102 @@ pub async fn staff_quotes(
     if let Some(s) = status {
         spec = spec.prefix(format!("{}#", s.as_str()));
     }
-    let agent = (staff.role == Some(StaffRole::Agent)).then(|| staff.sub.clone());
     filtered::<Quote>(
         store,
         spec,
         limit,
-        |q| {
-            agent
-                .as_deref()
-                .is_none_or(|a| q.agent_id.as_deref() == Some(a))
-        },
+        Keep::Assigned(CurrentAssignment::of(store, staff), |q: &Quote| {
+            q.customer_id.as_str()
+        }),
         &["GSI3PK", "GSI3SK"],
     )
     .await
 }
 
+/// Which customers the calling agent serves now, learnt from the customers' current profiles
+/// as the pages of a list come (each customer read once per list). Admins see every customer.
+struct CurrentAssignment<'a> {
+    store: &'a Store,
+    /// The agent's staff id; `None` for admins.
+    agent: Option<&'a str>,
+    serves: HashMap<String, bool>,
+}
+
+impl<'a> CurrentAssignment<'a> {
+    fn of(store: &'a Store, staff: &'a Principal) -> Self {
+        Self {
+            store,
+            agent: (staff.role == Some(StaffRole::Agent)).then_some(staff.sub.as_str()),
+            serves: HashMap::new(),
+        }
+    }
+
+    /// For each customer id in `page`: whether the caller may see it. Reads the profiles not
+    /// yet seen in one BatchGetItem (a page holds at most 101 entries, so at most two).
+    async fn keep<'i>(&mut self, page: impl Iterator<Item = &'i str>) -> AppResult<Vec<bool>> {
+        let ids: Vec<&str> = page.collect();
+        let Some(agent) = self.agent else {
+            return Ok(vec![true; ids.len()]);
+        };
+        let unknown: Vec<(String, String)> = ids
+            .iter()
+            .filter(|id| !self.serves.contains_key(**id))
+            .map(|id| (keys::customer_pk(id), keys::CUSTOMER_PROFILE_SK.to_string()))
+            .collect();
+        if !unknown.is_empty() {
+            for raw in self.store.batch_get_items(unknown).await? {
+                let id = raw
+                    .get(keys::PK)
+                    .and_then(|v| v.as_s().ok())
+                    .and_then(|pk| pk.strip_prefix("CUST#"))
+                    .map(str::to_string);
+                let assigned = raw.get("agent_id").and_then(|v| v.as_s().ok());
+                if let Some(id) = id {
+                    self.serves
+                        .insert(id, assigned.map(String::as_str) == Some(agent));
+                }
+            }
+        }
+        // A customer whose profile is gone is nobody's any more.
+        Ok(ids
+            .iter()
+            .map(|id| self.serves.get(*id).copied().unwrap_or(false))
+            .collect())
+    }
+}
+
+/// Which items of a list to keep.
+enum Keep<'a, T> {
+    /// Decided item by item, without reading anything.
+    Each(&'a (dyn Fn(&T) -> bool + Sync)),
+    /// Items of customers the caller manages now; the function names an item's customer.
+    Assigned(CurrentAssignment<'a>, fn(&T) -> &str),
+}
+
+impl<T> Keep<'_, T> {
+    /// For each item of a page: whether to keep it (at most one read for the whole page).
+    async fn page(&mut self, page: &[T]) -> AppResult<Vec<bool>> {
+        match self {
+            Keep::Each(keep) => Ok(page.iter().map(keep).collect()),
+            Keep::Assigned(assignment, customer_of) => {
+                let customer_of = *customer_of;
+                assignment.keep(page.iter().map(customer_of)).await
+            }
+        }
+    }
+}
+
 /// Most pages read to fill one filtered page.
 const MAX_PAGES: usize = 10;
 
-/// Reads pages until `limit` items pass `keep` (or the end). The cursor points just after the
+/// Reads pages until `limit` items pass `keep` (or the end); `keep` answers for a whole page
+/// at once, so it reads what it needs in one request. The cursor points just after the
 /// last item returned, so nothing is skipped when a page is cut short.
-async fn filtered<T: DeserializeOwned>(
+async fn filtered<T: DeserializeOwned + Sync>(
     store: &Store,
     mut spec: QuerySpec,
     limit: i32,
-    keep: impl Fn(&T) -> bool,
+    mut keep: Keep<'_, T>,
     index_keys: &[&str],
 ) -> AppResult<Page<T>> {
     let limit = limit.max(1) as usize;
@@ -177,15 +259,20 @@ async fn filtered<T: DeserializeOwned>(
             }
             other => other.into(),
         })?;
-        let mut cut_short = false;
+        let mut cursors = Vec::with_capacity(raws.len());
+        let mut page = Vec::with_capacity(raws.len());
         for raw in raws {
+            cursors.push(cursor_of(&raw, index_keys));
+            page.push(store::from_item::<T>(raw)?);
+        }
+        let kept = keep.page(&page).await?;
+        let mut cut_short = false;
+        for ((last_key, item), kept) in cursors.into_iter().zip(page).zip(kept) {
             if items.len() == limit {
                 cut_short = true;
                 break;
             }
-            let last_key = cursor_of(&raw, index_keys);
-            let item: T = store::from_item(raw)?;
-            if keep(&item) {
+            if kept {
                 items.push(item);
             }
             next_cursor = Some(last_key);

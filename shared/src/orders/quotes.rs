@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::auth::Principal;
 use crate::customers::{Contact, Customer};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::pricing::admin::MAX_UNIT_PRICE;
 use crate::pricing::quote::{cents, merge_lines, StockLevels};
 use crate::pricing::{self, LineIssue};
 use crate::settings::Settings;
@@ -355,10 +356,15 @@ pub async fn answer_quote(
             ));
             continue;
         }
-        if line.unit_price.is_sign_negative() || line.unit_price.scale() > 4 {
+        // Bounded like every list price, so `price x quantity` (and the quote's sums) cannot
+        // overflow a decimal.
+        if line.unit_price.is_sign_negative()
+            || line.unit_price.scale() > 4
+            || line.unit_price > Decimal::from(MAX_UNIT_PRICE)
+        {
             errors.push(FieldError::new(
                 format!("lines[{i}].unit_price"),
-                "must be zero or more, with at most 4 decimals",
+                format!("must be from 0 to {MAX_UNIT_PRICE}, with at most 4 decimals"),
             ));
             continue;
         }

@@ -109,6 +109,11 @@ pub fn release(
 }
 
 /// The goods left: on hand and reserved both go down (F23 fulfil).
+///
+/// Staff corrections and the ERP set `on_hand` to a physical count, which may be below what
+/// open orders reserved (goods lost or damaged); availability then shows zero. Shipping is
+/// conditioned on the goods being on hand, so `on_hand` never goes negative: a fulfilment of
+/// goods the stock does not have is refused until someone corrects the count.
 pub fn ship(
     store: &Store,
     warehouse_id: &str,
@@ -119,7 +124,7 @@ pub fn ship(
         &keys::warehouse_pk(warehouse_id),
         &keys::stock_sk(sku.as_str()),
         "SET #on_hand = if_not_exists(#on_hand, :zero) - :q, #reserved = if_not_exists(#reserved, :zero) - :q, updated_at = :now",
-        None,
+        Some("#on_hand >= :q"),
         NAMES,
         vec![
             (":zero", store::n(0)),

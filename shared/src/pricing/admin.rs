@@ -27,7 +27,7 @@ pub const MAX_TIERS: usize = 20;
 /// Prices and special prices keep at most this many decimals.
 pub const PRICE_DECIMALS: u32 = 4;
 /// Upper bound of any unit price, to catch a misplaced decimal point.
-const MAX_UNIT_PRICE: i64 = 1_000_000_000;
+pub const MAX_UNIT_PRICE: i64 = 1_000_000_000;
 /// BatchWriteItem takes at most 25 writes; this many batches run at once.
 const BATCH_WRITE_SIZE: usize = 25;
 const BATCH_WRITES_IN_FLIGHT: usize = 8;

@@ -22,7 +22,7 @@
 //! | customer price       | `CUST#<id>`         | `PRICE#<sku>`         | special price / discount per SKU          |
 //! | warehouse            | `WH#<id>`           | `META`                |                                           |
 //! | stock                | `WH#<id>`           | `SKU#<sku>`           | on_hand, reserved                         |
-//! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency                 |
+//! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency; `pending` with a lease until the effect happened, then `done` |
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -177,7 +177,7 @@ pub const CUSTOMER_PRICE_SK_PREFIX: &str = "PRICE#";
 // | entity                 | PK                      | SK          | indexes                                                  |
 // |------------------------|-------------------------|-------------|----------------------------------------------------------|
 // | order                  | `ORDER#<id>`            | `ORDER`     | GSI1 `ORDERS#<cust>` / `<created>#<id>`; GSI2 `OPEN_ORDERS` / `<expires_at>#<id>` only while placed (sparse, expiry job); GSI3 `ORDERS` / `<status>#<created>#<id>` |
-// | credit                 | `CUST#<id>`             | `CREDIT`    | open_orders, unpaid, limit (numbers): conditional ADD on ordering |
+// | credit                 | `CUST#<id>`             | `CREDIT`    | open_orders, unpaid_<CUR> (per currency), limit (numbers): conditional ADD on ordering |
 // | cart (draft order)     | `CUST#<id>`             | `CART#<owner>` | one per contact (owner = the principal's `sub`)        |
 // | idempotency key        | `IDEM#<cust>#<key>`     | `IDEM`      | TTL 24 h                                                 |
 // | reservation intent     | `INTENT#<order id>`     | `INTENT` / `DRAFT` | GSI2 `INTENTS` / `<created>#<id>` (sweeper)       |

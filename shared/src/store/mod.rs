@@ -237,6 +237,83 @@ impl Store {
         Ok(())
     }
 
+    /// Writes an item when `condition` holds on the stored one (`ConditionFailed` otherwise).
+    pub async fn put_if<T: Serialize>(
+        &self,
+        keys: &Keys,
+        entity: &T,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<(), StoreError> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item(keys, entity)?))
+            .condition_expression(condition);
+        for (k, v) in names {
+            put = put.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in values {
+            put = put.expression_attribute_values(k, v);
+        }
+        put.send().await.map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    /// One conditional UpdateItem (`ConditionFailed` when `condition` does not hold).
+    pub async fn update_if(
+        &self,
+        pk: &str,
+        sk: &str,
+        update_expression: &str,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<(), StoreError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(pk, sk)))
+            .update_expression(update_expression)
+            .condition_expression(condition);
+        for (k, v) in names {
+            update = update.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in values {
+            update = update.expression_attribute_values(k, v);
+        }
+        update.send().await.map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    /// Deletes an item when `condition` holds (`ConditionFailed` otherwise).
+    pub async fn delete_if(
+        &self,
+        pk: &str,
+        sk: &str,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<(), StoreError> {
+        let mut delete = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(pk, sk)))
+            .condition_expression(condition);
+        for (k, v) in names {
+            delete = delete.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in values {
+            delete = delete.expression_attribute_values(k, v);
+        }
+        delete.send().await.map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
     pub async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
         self.client
             .delete_item()

@@ -219,6 +219,9 @@ pub enum ErpError {
     Rejected { status: u16, message: String },
     #[error("the ERP's answer is not contract v1: {0}")]
     BadAnswer(String),
+    /// The configured endpoint may not be called (e.g. `http://` to another machine).
+    #[error("the ERP endpoint (ERP_BASE_URL) is refused: {0}")]
+    Misconfigured(String),
 }
 
 /// The ERP as the portal calls it.

@@ -1,5 +1,6 @@
 //! Documents from the ERP (F27): the document, its entry in the customer's list, and the change
-//! of the customer's unpaid total (credit record `unpaid`, read by the order credit check) are
+//! of the customer's unpaid total in the document's currency (credit record `unpaid_<CUR>`,
+//! read by the order credit check for the credit's currency) are
 //! written in one transaction, conditional on the stored document being the one read; so the
 //! unpaid total moves exactly once per version, whatever is retried.
 //!
@@ -12,7 +13,7 @@ use rust_decimal::Decimal;
 use super::customers::mapping;
 use super::{for_each_row, rounds, ApplyReport, RowError};
 use crate::documents::Document;
-use crate::orders::credit::CreditRecord;
+use crate::orders::credit::{unpaid_attribute, CreditRecord};
 use crate::store::{self, keys, Store, StoreError};
 use crate::sync::records::{CustomerRef, DocumentRecord};
 use crate::sync::version::is_newer;
@@ -25,23 +26,44 @@ enum Outcome {
     Pending(RowError),
 }
 
+/// Moves the customer's unpaid totals, per currency (see `orders::credit`), in one update:
+/// a transaction may touch the credit record only once.
 fn unpaid_change(
     store: &Store,
     customer_id: &str,
-    delta: Decimal,
+    deltas: &[(&str, Decimal)],
 ) -> Result<TransactWriteItem, StoreError> {
     let (pk, sk) = CreditRecord::key(customer_id);
+    let attributes: Vec<String> = deltas.iter().map(|(c, _)| unpaid_attribute(c)).collect();
+    let name_keys: Vec<String> = (0..deltas.len()).map(|i| format!("#unpaid{i}")).collect();
+    let value_keys: Vec<String> = (0..deltas.len()).map(|i| format!(":delta{i}")).collect();
+    let adds: Vec<String> = name_keys
+        .iter()
+        .zip(&value_keys)
+        .map(|(n, v)| format!("{n} {v}"))
+        .collect();
+    let names: Vec<(&str, &str)> = name_keys
+        .iter()
+        .zip(&attributes)
+        .map(|(k, a)| (k.as_str(), a.as_str()))
+        .collect();
+    let mut values: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)> = value_keys
+        .iter()
+        .zip(deltas)
+        .map(|(k, (_, delta))| (k.as_str(), store::n(delta)))
+        .collect();
+    values.push((":now", store::s(&now_rfc3339())));
+    values.push((":customer", store::s(customer_id)));
     store.tx_update(
         &pk,
         &sk,
-        "ADD unpaid :delta SET updated_at = :now, customer_id = :customer",
+        &format!(
+            "ADD {} SET updated_at = :now, customer_id = :customer",
+            adds.join(", ")
+        ),
         None,
-        &[],
-        vec![
-            (":delta", store::n(delta)),
-            (":now", store::s(&now_rfc3339())),
-            (":customer", store::s(customer_id)),
-        ],
+        &names,
+        values,
     )
 }
 
@@ -96,20 +118,32 @@ fn actions(
             actions.push(store.tx_delete(&old.pk, &old.sk, None)?);
         }
     }
-    match before {
-        Some(b) if b.customer_id == after.customer_id => {
-            let delta = after.balance - b.balance;
-            if !delta.is_zero() {
-                actions.push(unpaid_change(store, &after.customer_id, delta)?);
+    // What leaves the stored version's (customer, currency) and what the new one brings,
+    // summed per customer: one update per credit record.
+    let mut moves: Vec<(&str, &str, Decimal)> = Vec::new();
+    if let Some(b) = before {
+        moves.push((&b.customer_id, &b.currency, -b.balance));
+    }
+    moves.push((&after.customer_id, &after.currency, after.balance));
+    let mut per_customer: Vec<(&str, Vec<(&str, Decimal)>)> = Vec::new();
+    for (customer, currency, delta) in moves {
+        let index = match per_customer.iter().position(|(c, _)| *c == customer) {
+            Some(i) => i,
+            None => {
+                per_customer.push((customer, Vec::new()));
+                per_customer.len() - 1
             }
+        };
+        let deltas = &mut per_customer[index].1;
+        match deltas.iter_mut().find(|(c, _)| *c == currency) {
+            Some((_, total)) => *total += delta,
+            None => deltas.push((currency, delta)),
         }
-        _ => {
-            if let Some(b) = before.filter(|b| !b.balance.is_zero()) {
-                actions.push(unpaid_change(store, &b.customer_id, -b.balance)?);
-            }
-            if !after.balance.is_zero() {
-                actions.push(unpaid_change(store, &after.customer_id, after.balance)?);
-            }
+    }
+    for (customer, mut deltas) in per_customer {
+        deltas.retain(|(_, delta)| !delta.is_zero());
+        if !deltas.is_empty() {
+            actions.push(unpaid_change(store, customer, &deltas)?);
         }
     }
     Ok(actions)
