@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: tools -> test stack (DynamoDB Local in memory + moto on the test ports) -> fmt, clippy,
-# every test, sam validate --lint -> stops what it started (a stack that was already up stays up).
+# every test, a short schemathesis run (make fuzz), sam validate --lint -> stops what it started
+# (a stack that was already up stays up).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -40,6 +41,9 @@ else
   step "cargo test --workspace (install cargo-nextest for faster runs: cargo install cargo-nextest --locked)"
   cargo test --workspace --no-fail-fast
 fi
+# The API against its own document: a short schemathesis run (make fuzz runs 25 examples).
+step "schemathesis: the API answers as /v1/openapi.json says (make fuzz, ${FUZZ_EXAMPLES:-3} examples per operation)"
+FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-3}" infra/scripts/fuzz.sh
 step "sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo

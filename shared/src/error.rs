@@ -43,6 +43,12 @@ pub enum AppError {
     /// Also used for things that exist but belong to someone else, so nothing leaks.
     #[error("not found")]
     NotFound,
+    /// No route has this path (the routers' fallback; `NotFound` is a route's unknown id).
+    #[error("no such route")]
+    NoRoute,
+    /// The path exists, the method does not (the routers' fallback).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// A business rule refuses the action in the current state (`code` is stable, for clients).
     #[error("{message}")]
     Conflict {
@@ -86,6 +92,8 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) | AppError::ForbiddenFields(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NoRoute => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -102,6 +110,8 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden(_) | AppError::ForbiddenFields(_) => "forbidden",
             AppError::NotFound => "not-found",
+            AppError::NoRoute => "no-such-route",
+            AppError::MethodNotAllowed => "method-not-allowed",
             AppError::Conflict { code, .. } => code,
             AppError::TooManyRequests => "too-many-requests",
             AppError::Unavailable(_) => "unavailable",
@@ -119,7 +129,9 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     pub code: String,
+    /// The fields at fault; left out when the problem is not about a field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub errors: Vec<FieldError>,
 }
 

@@ -1,10 +1,12 @@
-//! HTTP helpers shared by every function: the JSON body extractor that answers bad input with a
-//! problem naming the field, body limits, paging parameters and the health route.
+//! HTTP helpers shared by every function: the JSON body and query extractors that answer bad
+//! input with a problem naming the field, the problem+json fallbacks of every router, body
+//! limits, paging parameters and the health route.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -125,8 +127,59 @@ fn missing_field(message: &str) -> Option<&str> {
         .and_then(|rest| rest.split('`').next())
 }
 
+/// A query string whose errors are problem+json naming the parameter (a 422, like a bad body
+/// field), where axum's `Query` answers a text/plain 400. Every route reads its query through
+/// this; declare the parameters with `params(T)` (`T: IntoParams`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
+    }
+}
+
+/// Parses a query string into `T`, naming the parameter at fault.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> AppResult<T> {
+    // Percent-decoded pairs (`+` is a space), as axum's `Query` reads them.
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        let (field, reason) = match missing_field(&message) {
+            Some(name) => (name.to_string(), "is required".to_string()),
+            None if path == "." => ("query".to_string(), message),
+            None => (path, message),
+        };
+        AppError::invalid(field, reason)
+    })
+}
+
+/// Every function's router ends with these, so an unknown path (404) or a known path with
+/// another method (405) answers problem+json like every other error. Call it on the finished
+/// router (after every route is added): the 405 answer is set on the routes that exist then.
+/// To merge finished routers (the dev server), `reset_fallback()` each one and call this again
+/// on the merged router.
+pub fn with_problem_fallbacks<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+) -> axum::Router<S> {
+    router
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+}
+
+async fn not_found() -> AppError {
+    AppError::NoRoute
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
 /// `?cursor=&limit=` of list routes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     pub cursor: Option<String>,
     pub limit: Option<i32>,
@@ -182,6 +235,35 @@ mod tests {
     struct Body {
         name: String,
         lines: Vec<Line>,
+    }
+
+    #[test]
+    fn a_bad_query_parameter_is_named() {
+        let page: PageParams = parse_query("cursor=abc%3D&limit=5").unwrap();
+        assert_eq!(
+            (page.cursor.as_deref(), page.limit),
+            (Some("abc="), Some(5))
+        );
+        for query in ["limit=abc", "limit=1.5", "cursor=x&limit="] {
+            match parse_query::<PageParams>(query) {
+                Err(AppError::Validation(e)) => assert_eq!(e[0].field, "limit", "{query}"),
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Required {
+            kind: String,
+        }
+        match parse_query::<Required>("") {
+            Err(AppError::Validation(e)) => {
+                assert_eq!(
+                    (e[0].field.as_str(), e[0].reason.as_str()),
+                    ("kind", "is required")
+                )
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     fn field_of(err: AppError) -> String {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod localstack;
 pub mod messaging;
+pub mod openapi;
 pub mod orders;
 pub mod pricing;
 pub mod settings;

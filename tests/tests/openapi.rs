@@ -103,14 +103,9 @@ async fn every_documented_route_is_served_by_its_function() {
             let uri = fill_params(&path);
             let body = matches!(method.as_str(), "POST" | "PUT" | "PATCH").then(|| b"{}".to_vec());
             let res = call_raw(&router, &method, &uri, None, body, &[]).await;
-            // axum's own answers when no route matches: 405 for a known path with another method,
-            // and a bare 404 (no body, no problem+json) for an unknown path. Our handlers answer
-            // 404 as application/problem+json.
-            let problem = res
-                .content_type
-                .as_deref()
-                .is_some_and(|c| c.starts_with("application/problem+json"));
-            if res.status == 405 || (res.status == 404 && !problem) {
+            // The routers' fallbacks when no route matches: 405 for a known path with another
+            // method, 404 `no-such-route` for an unknown path (a handler's 404 is `not-found`).
+            if res.status == 405 || res.json["code"] == "no-such-route" {
                 unmatched.push(format!("{function}: {method} {uri} -> {}", res.status));
             }
         }
@@ -122,19 +117,61 @@ async fn every_documented_route_is_served_by_its_function() {
     );
 }
 
+/// An unknown path (404) and a known path with another method (405) answer problem+json in every
+/// function's router and in the dev server's merged one, like every other error.
 #[tokio::test]
-async fn an_unknown_route_is_detected_as_unmatched() {
-    // The check above relies on axum's unmatched answers looking like this.
+async fn an_unknown_route_or_method_is_a_problem_in_every_router() {
     let env = TestEnv::new().await;
-    let router = accounts::router(env.app());
-    let res = call(&router, "GET", "/v1/no-such-route", None, None).await;
-    assert_eq!(res.status, 404);
-    assert!(!res
-        .content_type
-        .as_deref()
-        .is_some_and(|c| c.starts_with("application/problem+json")));
-    let res = call(&router, "DELETE", "/v1/health", None, None).await;
-    assert_eq!(res.status, 405);
+    let sqs = aws_sdk_sqs::Client::new(&env.sdk);
+    let sync = dev_server::erp_sync_state(&env.app, &sqs, &env.queues, Default::default());
+    let mut routers: Vec<(String, axum::Router)> = dev_server::function_routers(&env.app, &sync)
+        .into_iter()
+        .map(|(name, router)| (name.to_string(), router))
+        .collect();
+    routers.push(("merged".into(), dev_server::merged_router(&env.app, &sync)));
+    for (name, router) in &routers {
+        let res = call(router, "GET", "/v1/no-such-route", None, None).await;
+        assert_problem(&res, 404, "no-such-route", name);
+    }
+    // A documented path of each function, with a method it does not serve.
+    for (function, doc) in api_docs::function_docs() {
+        let doc = serde_json::to_value(doc).expect("doc serialises");
+        let (path, item) = doc["paths"]
+            .as_object()
+            .and_then(|p| p.iter().next())
+            .expect("a documented path");
+        let method = ["trace", "delete", "patch", "put"]
+            .into_iter()
+            .find(|m| item.get(m).is_none())
+            .expect("an unserved method")
+            .to_uppercase();
+        let uri = fill_params(path);
+        for (name, router) in routers
+            .iter()
+            .filter(|(n, _)| n == function || n == "merged")
+        {
+            let res = call(router, &method, &uri, None, None).await;
+            assert_problem(
+                &res,
+                405,
+                "method-not-allowed",
+                &format!("{name}: {method} {uri}"),
+            );
+        }
+    }
+}
+
+fn assert_problem(res: &shared::testing::TestResponse, status: u16, code: &str, what: &str) {
+    assert_eq!(res.status, status, "{what}");
+    assert!(
+        res.content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/problem+json")),
+        "{what}: content type {:?}",
+        res.content_type
+    );
+    assert_eq!(res.json["code"], code, "{what}: {}", res.json);
+    assert_eq!(res.json["status"], status, "{what}: {}", res.json);
 }
 
 #[test]

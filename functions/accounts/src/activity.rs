@@ -1,10 +1,9 @@
 //! F10 activity report: `GET /v1/admin/customers/{id}/activity`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use shared::activity::Activity;
-use shared::http::{PageOf, PageParams};
+use shared::http::{ApiQuery, PageOf, PageParams};
 use shared::staff::customer_care;
 use shared::{AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,7 +27,7 @@ async fn customer_activity(
     State(app): State<AppState>,
     Staff(staff): Staff,
     Path(customer_id): Path<String>,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<Activity>>> {
     let (limit, cursor) = page_params(query, 50, 200)?;
     let page = customer_care::activity(&app.store, &staff, &customer_id, limit, cursor).await?;

@@ -2,12 +2,11 @@
 //! /v1/admin/announcements/{id}`. Staff read them; admins write them. Customers see the active
 //! ones in `GET /v1/me`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use shared::announcements::{self, Announcement, AnnouncementPatch, NewAnnouncement};
-use shared::http::{ApiJson, PageOf, PageParams};
+use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
 use shared::{AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,7 +26,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 async fn list_announcements(
     State(app): State<AppState>,
     Staff(_staff): Staff,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<Announcement>>> {
     let (limit, cursor) = page_params(query, 50, 200)?;
     let page = announcements::list(&app.store, limit, cursor).await?;

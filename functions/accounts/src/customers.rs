@@ -1,8 +1,7 @@
 //! F3-F5 customers for staff: list and create, profile, readiness and status. Agents only ever
 //! see the customers assigned to them (anything else answers 404).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -10,13 +9,13 @@ use shared::customers::profile::{self, CustomerFilter, CustomerPatch, NewCustome
 use shared::customers::readiness::{self, Readiness};
 use shared::customers::status::{self, StatusChange};
 use shared::customers::{Customer, CustomerStatus};
-use shared::http::{ApiJson, PageOf};
+use shared::http::{ApiJson, ApiQuery, PageOf};
 use shared::types::Tag;
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::requests::{parse_enum, parse_limit, query_rejected};
+use crate::requests::{parse_enum, parse_limit};
 use crate::staff::{Admin, Staff};
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
@@ -28,6 +27,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CustomerListQuery {
     /// `pending`, `active`, `inactive` or `blocked`.
     status: Option<String>,
@@ -51,9 +51,9 @@ pub(crate) struct CustomerListQuery {
 async fn list_customers(
     State(app): State<AppState>,
     Staff(principal): Staff,
-    query: Result<Query<CustomerListQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<CustomerListQuery>,
 ) -> AppResult<Json<PageOf<Customer>>> {
-    let Query(q) = query.map_err(query_rejected)?;
+    let q = query;
     let filter = CustomerFilter {
         status: parse_enum::<CustomerStatus>("status", q.status.as_deref())?,
         tag: q

@@ -42,5 +42,5 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> axum::Router {
-    api().0.with_state(state)
+    shared::http::with_problem_fallbacks(api().0.with_state(state))
 }

@@ -1,14 +1,13 @@
 //! F1/F2 registration requests: the public form and the staff review routes.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use shared::accounts::requests::{
     self, AccountRequest, Approval, NewAccountRequest, RequestReceipt, RequestStatus,
 };
-use shared::http::{ApiJson, PageOf};
+use shared::http::{ApiJson, ApiQuery, PageOf};
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,6 +43,7 @@ async fn submit_request(
 /// Query of the request list; every value arrives as text and is checked here, so a bad one is
 /// a problem naming the parameter.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RequestListQuery {
     /// `pending`, `approved`, `rejected` or `blocked`.
     status: Option<String>,
@@ -76,10 +76,6 @@ pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(
     .transpose()
 }
 
-pub(crate) fn query_rejected(e: QueryRejection) -> AppError {
-    AppError::invalid("query", e.body_text())
-}
-
 /// F2: registration requests, newest first, optionally of one status.
 #[utoipa::path(get, path = "/v1/admin/account-requests", tag = "account-requests",
     params(RequestListQuery), security(("bearer" = [])),
@@ -89,9 +85,9 @@ pub(crate) fn query_rejected(e: QueryRejection) -> AppError {
 async fn list_requests(
     State(app): State<AppState>,
     Staff(principal): Staff,
-    query: Result<Query<RequestListQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<RequestListQuery>,
 ) -> AppResult<Json<PageOf<AccountRequest>>> {
-    let Query(q) = query.map_err(query_rejected)?;
+    let q = query;
     let status: Option<RequestStatus> = parse_enum("status", q.status.as_deref())?;
     let limit = parse_limit(q.limit.as_deref(), 50, 200)?;
     let page = requests::list(&app.store, &principal, status, limit, q.cursor).await?;

@@ -2,13 +2,12 @@
 //! Also the extractors the staff routes of this function share: [`Admin`], [`Staff`] and
 //! [`page_params`].
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use shared::auth::Principal;
-use shared::http::{ApiJson, PageOf, PageParams};
+use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
 use shared::staff::{self, NewStaffUser, StaffPatch, StaffUser};
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
@@ -49,19 +48,10 @@ impl FromRequestParts<AppState> for Staff {
 
 /// `?cursor=&limit=` with a bad value answered as a problem naming the parameter.
 pub(crate) fn page_params(
-    query: Result<Query<PageParams>, QueryRejection>,
+    params: PageParams,
     default_limit: i32,
     max_limit: i32,
 ) -> AppResult<(i32, Option<String>)> {
-    let Query(params) = query.map_err(|e| {
-        let reason = e.body_text();
-        let field = if reason.contains("limit") {
-            "limit"
-        } else {
-            "query"
-        };
-        AppError::invalid(field, reason)
-    })?;
     let limit = params.limit_or(default_limit, max_limit)?;
     Ok((limit, params.cursor))
 }
@@ -73,7 +63,7 @@ pub(crate) fn page_params(
 async fn list_staff(
     State(app): State<AppState>,
     Admin(_admin): Admin,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<StaffUser>>> {
     let (limit, cursor) = page_params(query, 50, 200)?;
     let page = staff::list(&app.store, limit, cursor).await?;

@@ -1,11 +1,10 @@
 //! F11 internal history: `GET/POST /v1/admin/customers/{id}/timeline` (notes with attachment
 //! links, and the emails sent to the customer, which the notifications function logs).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use shared::http::{ApiJson, PageOf, PageParams};
+use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
 use shared::staff::customer_care::{self, NewNote};
 use shared::timeline::TimelineEntry;
 use shared::{AppResult, AppState};
@@ -29,7 +28,7 @@ async fn list_timeline(
     State(app): State<AppState>,
     Staff(staff): Staff,
     Path(customer_id): Path<String>,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<TimelineEntry>>> {
     let (limit, cursor) = page_params(query, 50, 200)?;
     let page = customer_care::timeline(&app.store, &staff, &customer_id, limit, cursor).await?;

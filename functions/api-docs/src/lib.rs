@@ -56,12 +56,15 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for (_, part) in function_docs() {
         doc.merge(part);
     }
-    doc
+    // The answers every route of a shape gives (401/403, 400/413/415/422...), all problem+json.
+    shared::openapi::complete(doc)
 }
 
 pub fn router(state: AppState) -> axum::Router {
     let doc = serde_json::to_value(openapi()).expect("openapi serialises");
-    axum::Router::new()
-        .route("/v1/openapi.json", get(move || async move { Json(doc) }))
-        .with_state(state)
+    shared::http::with_problem_fallbacks(
+        axum::Router::new()
+            .route("/v1/openapi.json", get(move || async move { Json(doc) }))
+            .with_state(state),
+    )
 }

@@ -3,8 +3,8 @@
 //! answer.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ use shared::catalog::stock::{self, StockLevel};
 use shared::catalog::{
     items, warehouses, Item, ItemInput, ItemPatch, Sku, Warehouse, WarehouseInput, WarehousePatch,
 };
-use shared::http::{ApiJson, PageOf, MAX_JSON_BODY};
+use shared::http::{ApiJson, ApiQuery, PageOf, MAX_JSON_BODY};
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -46,13 +46,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> axum::Router {
-    api().0.with_state(state)
-}
-
-/// Query-string errors are problems naming the parameter, like body errors.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> AppResult<T> {
-    q.map(|Query(v)| v)
-        .map_err(|e| AppError::invalid("query", e.body_text()))
+    shared::http::with_problem_fallbacks(api().0.with_state(state))
 }
 
 fn sku_path(raw: &str) -> AppResult<Sku> {
@@ -71,9 +65,8 @@ fn sku_path(raw: &str) -> AppResult<Sku> {
 async fn list_catalog(
     State(app): State<AppState>,
     MaybePrincipal(principal): MaybePrincipal,
-    params: Result<Query<BrowseQuery>, QueryRejection>,
+    ApiQuery(params): ApiQuery<BrowseQuery>,
 ) -> AppResult<Json<PageOf<CatalogItem>>> {
-    let params = query(params)?;
     let ctx = browse::Context::load(&app.store, principal.as_ref()).await?;
     Ok(Json(browse::list(&app.store, &ctx, &params).await?))
 }
@@ -123,10 +116,9 @@ struct ItemListParams {
 async fn list_items(
     State(app): State<AppState>,
     principal: Principal,
-    params: Result<Query<ItemListParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<ItemListParams>,
 ) -> AppResult<Json<PageOf<Item>>> {
     principal.require_staff()?;
-    let params = query(params)?;
     let active = match params.active.as_deref().map(str::trim) {
         None | Some("") | Some("true") => true,
         Some("false") => false,
@@ -249,12 +241,11 @@ fn kind_of(params: &FileParams) -> AppResult<FileKind> {
 async fn import_file(
     State(app): State<AppState>,
     principal: Principal,
-    params: Result<Query<FileParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<FileParams>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportReport>, ImportRefused> {
     principal.require_admin()?;
-    let params = query(params)?;
     let kind = kind_of(&params)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -275,10 +266,9 @@ async fn import_file(
 async fn export_file(
     State(app): State<AppState>,
     principal: Principal,
-    params: Result<Query<FileParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<FileParams>,
 ) -> AppResult<Response> {
     principal.require_staff()?;
-    let params = query(params)?;
     let kind = kind_of(&params)?;
     let format = FileFormat::choose(Some(params.format.as_deref().unwrap_or("csv")), None)?;
     let body = files::export(&app.store, kind, format, params.price_list_id.as_deref()).await?;

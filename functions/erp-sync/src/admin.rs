@@ -1,14 +1,13 @@
 //! Staff routes of the sync (admins only): start a run by hand and read the run history (F31),
 //! the orders exported to the ERP (F30), and the DLQ: list and replay (F32).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Serialize;
 use shared::auth::Principal;
 use shared::error::Problem;
-use shared::http::{ApiJson, PageOf, PageParams};
+use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
 use shared::sync::dead_letters::{self, DeadLetter, ReplayReport, ReplayRequest};
 use shared::sync::outbound::{self, OutboundState};
 use shared::sync::runs::{self, RunTrigger, SyncRun};
@@ -26,12 +25,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_exported_orders))
         .routes(routes!(list_dead_letters))
         .routes(routes!(replay_dead_letters))
-}
-
-fn page_params(query: Result<Query<PageParams>, QueryRejection>) -> AppResult<PageParams> {
-    query
-        .map(|Query(p)| p)
-        .map_err(|e| AppError::invalid("query", e.body_text()))
 }
 
 /// Starts a sync now: pulls the ERP's changes since the last cursor (the worker runs it).
@@ -55,10 +48,10 @@ async fn start_run(
 async fn list_runs(
     Extension(sync): Extension<SyncState>,
     principal: Principal,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<SyncRun>>> {
     principal.require_admin()?;
-    let params = page_params(query)?;
+    let params = query;
     let page = runs::list_runs(
         sync.ctx.store(),
         params.cursor.clone(),
@@ -96,10 +89,10 @@ async fn get_run(
 async fn list_exported_orders(
     Extension(sync): Extension<SyncState>,
     principal: Principal,
-    query: Result<Query<PageParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<OutboundState>>> {
     principal.require_admin()?;
-    let params = page_params(query)?;
+    let params = query;
     if let Some(c) = &params.cursor {
         if shared::store::decode_cursor(c).is_none() {
             return Err(AppError::invalid(

@@ -1,8 +1,7 @@
 //! The customer's documents (F27) and statement (F28). A contact needs the `see_invoices`
 //! permission; another customer's document answers 404.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -10,7 +9,7 @@ use serde::Deserialize;
 use shared::auth::Principal;
 use shared::documents::{self, render, Document, DocumentKind, DocumentSummary, Party, Statement};
 use shared::error::Problem;
-use shared::http::PageOf;
+use shared::http::{ApiQuery, PageOf};
 use shared::{AppError, AppResult, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -37,6 +36,7 @@ fn invoices_scope(principal: &Principal) -> AppResult<&str> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DocumentParams {
     /// `invoice`, `proforma` or `receipt`.
@@ -54,10 +54,10 @@ pub(crate) struct DocumentParams {
 async fn list_documents(
     Extension(sync): Extension<SyncState>,
     principal: Principal,
-    query: Result<Query<DocumentParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<DocumentParams>,
 ) -> AppResult<Json<PageOf<DocumentSummary>>> {
     let customer_id = invoices_scope(&principal)?;
-    let Query(params) = query.map_err(|e| AppError::invalid("query", e.body_text()))?;
+    let params = query;
     let kind = match params.kind.as_deref() {
         None => None,
         Some(raw) => Some(

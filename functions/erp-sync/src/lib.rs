@@ -85,7 +85,7 @@ pub fn router(state: AppState) -> axum::Router {
 
 pub fn router_with(sync: SyncState) -> axum::Router {
     let app = Arc::clone(&sync.ctx.app);
-    api().0.layer(Extension(sync)).with_state(app)
+    shared::http::with_problem_fallbacks(api().0.layer(Extension(sync)).with_state(app))
 }
 
 /// The `erp-sync` queue consumer: order events to the ERP, inbound chunks, pulls. Failed

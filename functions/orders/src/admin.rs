@@ -1,14 +1,13 @@
 //! Staff routes (admins; agents only for their customers, others answer 404): order lists and
 //! handling (claim, fulfil, cancel), orders placed on a customer's behalf, quotes to answer.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use shared::auth::Principal;
 use shared::error::Problem;
-use shared::http::{ApiJson, OptionalApiJson, PageOf};
+use shared::http::{ApiJson, ApiQuery, OptionalApiJson, PageOf};
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::handling::{self, OrderAction, Scope};
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
@@ -46,7 +45,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 async fn list_orders(
     State(app): State<AppState>,
     principal: Principal,
-    query: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> AppResult<Json<PageOf<OrderSummary>>> {
     staff_page(
         &app,
@@ -63,7 +62,7 @@ async fn list_orders(
 async fn staff_page<S, T>(
     app: &AppState,
     principal: &Principal,
-    query: Result<Query<ListParams>, QueryRejection>,
+    query: ListParams,
     status_of: fn(&ListParams) -> AppResult<Option<S>>,
     list: impl AsyncFnOnce(
         &Store,
@@ -215,7 +214,7 @@ async fn place_for_customer(
 async fn list_quotes(
     State(app): State<AppState>,
     principal: Principal,
-    query: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> AppResult<Json<PageOf<Quote>>> {
     staff_page(
         &app,

@@ -1,15 +1,14 @@
 //! Customer routes (contacts, and staff acting as the customer): cart, orders, quotes. Every
 //! query is scoped to the session's customer; another customer's id answers 404.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use shared::auth::Principal;
 use shared::error::Problem;
-use shared::http::{ApiJson, OptionalApiJson, PageOf};
+use shared::http::{ApiJson, ApiQuery, OptionalApiJson, PageOf};
 use shared::orders::cart::{self, CartUpdate, CartView};
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::handling::{self, Scope};
@@ -110,7 +109,7 @@ async fn place_order(
 async fn list_orders(
     State(app): State<AppState>,
     principal: Principal,
-    query: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> AppResult<Json<PageOf<OrderSummary>>> {
     let customer_id = principal.customer_scope()?;
     let params = list_params(query)?;
@@ -193,7 +192,7 @@ async fn request_quote(
 async fn list_quotes(
     State(app): State<AppState>,
     principal: Principal,
-    query: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> AppResult<Json<PageOf<Quote>>> {
     let customer_id = principal.customer_scope()?;
     let params = list_params(query)?;

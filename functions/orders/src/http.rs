@@ -1,7 +1,5 @@
 //! Small request helpers of this function: list parameters and the placement's answer.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,6 +15,7 @@ pub const MAX_PAGE: i32 = 200;
 
 /// `?status=&customer=&cursor=&limit=` of the order and quote lists.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Order: `placed`, `claimed`, `fulfilled`, `cancelled`, `expired`. Quote: `requested`,
     /// `answered`, `accepted`, `expired`.
@@ -28,16 +27,7 @@ pub struct ListParams {
     pub limit: Option<i32>,
 }
 
-pub fn list_params(query: Result<Query<ListParams>, QueryRejection>) -> AppResult<ListParams> {
-    let Query(params) = query.map_err(|e| {
-        let reason = e.body_text();
-        let field = if reason.contains("limit") {
-            "limit"
-        } else {
-            "query"
-        };
-        AppError::invalid(field, reason)
-    })?;
+pub fn list_params(params: ListParams) -> AppResult<ListParams> {
     if let Some(limit) = params.limit {
         if !(1..=MAX_PAGE).contains(&limit) {
             return Err(AppError::invalid(

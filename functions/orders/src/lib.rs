@@ -20,7 +20,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> axum::Router {
-    api().0.with_state(state)
+    shared::http::with_problem_fallbacks(api().0.with_state(state))
 }
 
 /// The expiry schedule's work (F24): expires due orders and quotes, sweeps stale reservation

@@ -1,14 +1,14 @@
 //! The pricing function: price lists, bulk prices, per-customer prices and the quote.
 //! Handlers are thin: parse, call `shared::pricing`, answer.
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::auth::Principal;
 use shared::customers::Customer;
-use shared::http::{ApiJson, PageOf, PageParams, MAX_JSON_BODY};
+use shared::http::{ApiJson, ApiQuery, PageOf, PageParams, MAX_JSON_BODY};
 use shared::pricing::admin::{
     self, CustomerPriceRowInput, NewPriceList, PriceListPatch, PriceRowInput,
 };
@@ -40,7 +40,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> axum::Router {
-    api().0.with_state(state)
+    shared::http::with_problem_fallbacks(api().0.with_state(state))
 }
 
 fn page<T>(page: shared::store::Page<T>) -> PageOf<T> {
@@ -61,7 +61,7 @@ fn page<T>(page: shared::store::Page<T>) -> PageOf<T> {
 async fn list_price_lists(
     State(app): State<AppState>,
     principal: Principal,
-    Query(params): Query<PageParams>,
+    ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<PriceList>>> {
     principal.require_staff()?;
     let limit = params.limit_or(DEFAULT_PAGE, MAX_PAGE)?;
@@ -177,7 +177,7 @@ async fn list_prices(
     State(app): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    Query(params): Query<PageParams>,
+    ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<Price>>> {
     principal.require_staff()?;
     let limit = params.limit_or(DEFAULT_PAGE, MAX_PAGE)?;
@@ -228,7 +228,7 @@ async fn list_customer_prices(
     State(app): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    Query(params): Query<PageParams>,
+    ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<Json<PageOf<CustomerPrice>>> {
     let limit = params.limit_or(DEFAULT_PAGE, MAX_PAGE)?;
     let customer = managed_customer(&app, &principal, &id).await?;

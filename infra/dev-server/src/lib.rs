@@ -36,10 +36,13 @@ pub fn function_routers(
 /// Every HTTP function's router merged into one, as API Gateway routes the paths to the
 /// functions, with one log line per request.
 pub fn merged_router(app: &AppState, erp: &erp_sync::SyncState) -> axum::Router {
-    function_routers(app, erp)
+    // Each function's router has its own problem+json fallbacks (as in Lambda); the merged one
+    // gets them once (axum refuses to merge two fallbacks).
+    let merged = function_routers(app, erp)
         .into_values()
-        .fold(axum::Router::new(), axum::Router::merge)
-        .layer(axum::middleware::from_fn(log_request))
+        .map(axum::Router::reset_fallback)
+        .fold(axum::Router::new(), axum::Router::merge);
+    shared::http::with_problem_fallbacks(merged).layer(axum::middleware::from_fn(log_request))
 }
 
 /// One log line per request, like API Gateway's access log.

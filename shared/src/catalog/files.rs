@@ -120,7 +120,9 @@ impl FileFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// The row: 1 for the first data row (CSV: the row after the header; JSON: the first
-    /// element of the array); 0 for the file itself (header, encoding).
+    /// element of the array); 0 for the file itself (header, encoding). Absent when the import
+    /// is refused for a request parameter (`kind`, `format`: a plain problem).
+    #[schema(required = false)]
     pub row: usize,
     pub field: String,
     pub reason: String,
@@ -166,6 +168,8 @@ pub struct ImportProblem {
     pub status: u16,
     pub detail: String,
     pub code: String,
+    /// Absent when the import is refused for a request parameter (a plain problem).
+    #[schema(required = false)]
     pub error_count: usize,
     pub errors: Vec<RowError>,
 }

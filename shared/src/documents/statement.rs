@@ -28,7 +28,10 @@ pub struct CurrencyTotals {
     pub not_yet_due: Decimal,
 }
 
+/// The statement's credit figures (`StatementCredit` in the API document: `/v1/me` has its own,
+/// different `CreditSummary`).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = StatementCredit)]
 pub struct CreditSummary {
     /// `CASH` or `CREDIT`; `null` when the customer has no credit setting.
     pub terms: Option<PaymentTerms>,

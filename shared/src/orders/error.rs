@@ -21,7 +21,9 @@ pub struct ShortLine {
     pub field: String,
 }
 
-/// The problem body of a stock shortage (409).
+/// The problem body of a refused placement (409): a [`crate::error::Problem`], plus
+/// `short_lines` when `code` is `stock-short`. The other refusals (credit, open-orders cap,
+/// customer not ready...) are plain problems, so both extra members are optional here.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StockShortProblem {
     #[serde(rename = "type")]
@@ -30,7 +32,10 @@ pub struct StockShortProblem {
     pub status: u16,
     pub detail: String,
     pub code: String,
+    #[schema(required = false)]
     pub errors: Vec<FieldError>,
+    /// Each short line (with `code` `stock-short` only).
+    #[schema(required = false)]
     pub short_lines: Vec<ShortLine>,
 }
 
