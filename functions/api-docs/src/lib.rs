@@ -61,7 +61,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 pub fn router(state: AppState) -> axum::Router {
     let doc = serde_json::to_value(openapi()).expect("openapi serialises");
-    axum::Router::new()
-        .route("/v1/openapi.json", get(move || async move { Json(doc) }))
-        .with_state(state)
+    let router =
+        axum::Router::new().route("/v1/openapi.json", get(move || async move { Json(doc) }));
+    shared::aws_ops::layer(router, "api-docs").with_state(state)
 }

@@ -123,8 +123,8 @@ impl Principal {
         }
     }
 
-    pub fn token(&self, secret: &[u8]) -> String {
-        jwt::sign(self, secret)
+    pub fn token(&self, keys: &jwt::SigningKeys) -> String {
+        jwt::sign(self, keys)
     }
 
     pub fn expires_at(&self) -> chrono::DateTime<Utc> {
