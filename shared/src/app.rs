@@ -18,20 +18,28 @@ pub type AppState = Arc<App>;
 impl App {
     /// Builds the clients from the standard AWS environment (`AWS_ENDPOINT_URL*` points them at
     /// the local stack) and the configuration from the function's environment.
+    /// For functions that read no secret (queue consumers, schedules, the API docs).
     pub async fn from_env() -> Result<AppState, String> {
         let config = Config::from_env()?;
         let sdk = aws_config::load_from_env().await;
         Ok(Self::new(config, &sdk))
     }
 
+    /// For the functions that sign or verify session tokens: also reads the signing keys, once
+    /// (Secrets Manager in AWS, `JWT_SECRET` locally; see `crate::secrets`).
+    pub async fn from_env_with_session_keys() -> Result<AppState, String> {
+        let mut config = Config::from_env()?;
+        let sdk = aws_config::load_from_env().await;
+        config.jwt_secret = crate::secrets::session_keys(&sdk, &config.jwt_secret).await?;
+        Ok(Self::new(config, &sdk))
+    }
+
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> AppState {
         Arc::new(Self {
-            store: Store::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
-            events: EventBus::new(
-                aws_sdk_eventbridge::Client::new(sdk),
-                &config.event_bus_name,
-            ),
-            ses: aws_sdk_sesv2::Client::new(sdk),
+            // Every client records the actions it issues (see aws_ops), for the IAM test.
+            store: Store::new(crate::aws_ops::dynamodb(sdk), &config.table_name),
+            events: EventBus::new(crate::aws_ops::eventbridge(sdk), &config.event_bus_name),
+            ses: crate::aws_ops::ses(sdk),
             config,
         })
     }

@@ -2,13 +2,17 @@
 
 use std::env;
 
+use crate::auth::jwt::{SigningKeys, MIN_KEY_LEN};
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub table_name: String,
     pub event_bus_name: String,
-    /// HS256 key for session tokens. Never a literal in the repo: from a NoEcho parameter in AWS,
-    /// from `.local/` (generated on first run) locally.
-    pub jwt_secret: Vec<u8>,
+    /// The session tokens' HS256 keys, by key id. Never a literal in the repo: from Secrets
+    /// Manager in AWS, read at cold start by the functions that need them only (see
+    /// `crate::secrets`); from `JWT_SECRET` locally (`.local/`, generated on first run).
+    /// (The field keeps its old name: `principal.token(&config.jwt_secret)` reads as before.)
+    pub jwt_secret: SigningKeys,
     /// Base of links in emails (invitation, password reset), e.g. `https://shop.example.com`.
     pub public_base_url: String,
     /// Sender of every email; must be verified in SES.
@@ -28,14 +32,20 @@ pub const MAX_ACCESS_CACHE: std::time::Duration = std::time::Duration::from_secs
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
-        let jwt_secret = env::var("JWT_SECRET").map_err(|_| "JWT_SECRET is not set".to_string())?;
-        if jwt_secret.len() < 32 {
-            return Err("JWT_SECRET must be at least 32 characters".into());
-        }
+        // The local fallback; in AWS the keys come from Secrets Manager (`App::from_env_with`).
+        let jwt_secret = match env::var("JWT_SECRET") {
+            Ok(s) if s.len() < MIN_KEY_LEN => {
+                return Err(format!(
+                    "JWT_SECRET must be at least {MIN_KEY_LEN} characters"
+                ))
+            }
+            Ok(s) => SigningKeys::single("local", s.as_bytes()),
+            Err(_) => SigningKeys::none(),
+        };
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             event_bus_name: env::var("EVENT_BUS_NAME").unwrap_or_else(|_| "b2b-portal".into()),
-            jwt_secret: jwt_secret.into_bytes(),
+            jwt_secret,
             public_base_url: env::var("PUBLIC_BASE_URL")
                 .unwrap_or_else(|_| "http://localhost:3000".into()),
             sender_email: env::var("SENDER_EMAIL")
@@ -55,7 +65,7 @@ impl Config {
         Self {
             table_name: table_name.into(),
             event_bus_name: event_bus_name.into(),
-            jwt_secret: b"test-secret-that-is-long-enough-for-hs256!".to_vec(),
+            jwt_secret: SigningKeys::single("test", b"test-secret-that-is-long-enough-for-hs256!"),
             public_base_url: "http://localhost:3000".into(),
             sender_email: "no-reply@example.com".into(),
             session_minutes: 60,

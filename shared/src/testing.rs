@@ -66,10 +66,10 @@ impl TestEnv {
         env.app = Arc::new(App {
             store: crate::store::Store::new(client, &config.table_name),
             events: crate::messaging::EventBus::new(
-                aws_sdk_eventbridge::Client::new(&env.sdk),
+                crate::aws_ops::eventbridge(&env.sdk),
                 &config.event_bus_name,
             ),
-            ses: aws_sdk_sesv2::Client::new(&env.sdk),
+            ses: crate::aws_ops::ses(&env.sdk),
             config,
         });
         (env, counter)

@@ -512,3 +512,55 @@ fn every_function_builds_a_binary_that_exists() {
     }
     assert!(functions >= 5, "template.yaml declares the functions");
 }
+
+/// Item 3 of the hardening: each queue's visibility timeout is at least six times its
+/// consumer's timeout (AWS's advice for Lambda event sources), the consumers' concurrency is
+/// bounded, and the bus's rule targets retry and dead-letter what they cannot deliver.
+#[test]
+fn queue_timings_and_undeliverable_events_are_bounded() {
+    let t = template();
+    let globals_timeout = t["Globals"]["Function"]["Timeout"].as_u64().unwrap_or(3);
+    for (queue, mapping) in [
+        ("EmailQueue", "NotificationsEmailQueueSubscription"),
+        ("ErpSyncQueue", "ErpSyncWorkerQueueSubscription"),
+    ] {
+        let props = &resource(&t, mapping)["Properties"];
+        assert_eq!(
+            intrinsic(&props["EventSourceArn"], "GetAtt").as_deref(),
+            Some(format!("{queue}.Arn").as_str())
+        );
+        let function = intrinsic(&props["FunctionName"], "Ref").expect("FunctionName: !Ref");
+        let timeout = resource(&t, &function)["Properties"]["Timeout"]
+            .as_u64()
+            .unwrap_or(globals_timeout);
+        let visibility = resource(&t, queue)["Properties"]["VisibilityTimeout"]
+            .as_u64()
+            .unwrap_or(30);
+        assert!(
+            visibility >= 6 * timeout,
+            "{queue}: VisibilityTimeout {visibility} < 6 x {function}'s Timeout {timeout}"
+        );
+        let max = props["ScalingConfig"]["MaximumConcurrency"].as_u64();
+        assert!(
+            max.is_some_and(|m| (2..=10).contains(&m)),
+            "{mapping}: ScalingConfig.MaximumConcurrency bounds the consumers ({max:?})"
+        );
+    }
+    for rule in ["EmailRule", "ErpSyncRule"] {
+        let target = &resource(&t, rule)["Properties"]["Targets"][0];
+        assert!(
+            target["RetryPolicy"]["MaximumRetryAttempts"]
+                .as_u64()
+                .is_some(),
+            "{rule}: a RetryPolicy"
+        );
+        assert_eq!(
+            intrinsic(&target["DeadLetterConfig"]["Arn"], "GetAtt").as_deref(),
+            Some("EventsDeadLetterQueue.Arn"),
+            "{rule}: a dead-letter queue"
+        );
+    }
+    // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
+    let key = &resource(&t, "AlarmTopic")["Properties"]["KmsMasterKeyId"];
+    assert_ne!(key.as_str(), Some("alias/aws/sns"));
+}

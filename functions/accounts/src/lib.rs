@@ -41,6 +41,15 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// The cold start: configuration, clients and the session signing keys, read once (as this
+/// function's code, so the IAM test sees the Secrets Manager read).
+pub async fn cold_start() -> Result<AppState, String> {
+    shared::aws_ops::within("accounts", shared::App::from_env_with_session_keys()).await
+}
+
 pub fn router(state: AppState) -> axum::Router {
-    shared::http::with_problem_fallbacks(api().0.with_state(state))
+    // Requests run as this function's code (aws_ops: the IAM test attributes AWS calls).
+    shared::http::with_problem_fallbacks(
+        shared::aws_ops::layer(api().0, "accounts").with_state(state),
+    )
 }

@@ -115,7 +115,11 @@ async fn staff_see_themselves_and_sessions_are_checked() {
     let expired = Principal::staff(&admin.id, "Bea Boss", shared::auth::StaffRole::Admin, -1)
         .token(ctx.secret());
     let forged = Principal::staff(&admin.id, "Bea Boss", shared::auth::StaffRole::Admin, 60)
-        .token(b"some-other-secret-that-is-long-enough!!");
+        // The key id of the real key, another key.
+        .token(&shared::auth::jwt::SigningKeys::single(
+            "test",
+            b"some-other-secret-that-is-long-enough!!",
+        ));
     for bad in [
         Some(expired.as_str()),
         Some(forged.as_str()),

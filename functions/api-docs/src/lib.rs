@@ -62,9 +62,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 pub fn router(state: AppState) -> axum::Router {
     let doc = serde_json::to_value(openapi()).expect("openapi serialises");
+    let router =
+        axum::Router::new().route("/v1/openapi.json", get(move || async move { Json(doc) }));
     shared::http::with_problem_fallbacks(
-        axum::Router::new()
-            .route("/v1/openapi.json", get(move || async move { Json(doc) }))
-            .with_state(state),
+        shared::aws_ops::layer(router, "api-docs").with_state(state),
     )
 }

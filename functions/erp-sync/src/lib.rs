@@ -49,6 +49,45 @@ impl ErpSync {
         })
     }
 
+    /// The cold start of the HTTP function: clients, session signing keys (admin and customer
+    /// routes) and the ERP's inbound key, read once as this function's code.
+    pub async fn cold_start_http() -> Result<SyncState, String> {
+        shared::aws_ops::within("erp-sync", async {
+            let app = shared::App::from_env_with_session_keys().await?;
+            Self::with_keys(app).await
+        })
+        .await
+    }
+
+    /// The cold start of the queue consumer: clients and the ERP keys (no session keys).
+    pub async fn cold_start_worker() -> Result<SyncState, String> {
+        shared::aws_ops::within("erp-sync-worker", async {
+            Self::with_keys(shared::App::from_env().await?).await
+        })
+        .await
+    }
+
+    /// The cold start of the schedule: it only queues a pull, so it reads no secret.
+    pub async fn cold_start_schedule() -> Result<SyncState, String> {
+        let app = shared::App::from_env().await?;
+        let sdk = aws_config::load_from_env().await;
+        Ok(Self::new(
+            app,
+            Some(aws_sdk_sqs::Client::new(&sdk)),
+            SyncSettings::from_env(),
+        ))
+    }
+
+    async fn with_keys(app: AppState) -> Result<SyncState, String> {
+        let sdk = aws_config::load_from_env().await;
+        let settings = SyncSettings::from_env().with_secret_keys(&sdk).await?;
+        Ok(Self::new(
+            app,
+            Some(aws_sdk_sqs::Client::new(&sdk)),
+            settings,
+        ))
+    }
+
     /// Settings from the environment (`ERP_*`, `SELLER_*`; see `SyncSettings::from_env`).
     pub fn from_env(app: AppState) -> SyncState {
         Self::new(app, None, SyncSettings::from_env())
@@ -85,19 +124,24 @@ pub fn router(state: AppState) -> axum::Router {
 
 pub fn router_with(sync: SyncState) -> axum::Router {
     let app = Arc::clone(&sync.ctx.app);
-    shared::http::with_problem_fallbacks(api().0.layer(Extension(sync)).with_state(app))
+    // Requests run as this function's code (aws_ops: the IAM test attributes AWS calls).
+    shared::http::with_problem_fallbacks(
+        shared::aws_ops::layer(api().0.layer(Extension(sync)), "erp-sync").with_state(app),
+    )
 }
 
 /// The `erp-sync` queue consumer: order events to the ERP, inbound chunks, pulls. Failed
 /// messages are reported individually and retried with backoff.
 pub async fn handle(sync: &ErpSync, event: SqsEvent) -> SqsBatchResponse {
-    shared::sync::worker::handle(&sync.ctx, &sync.erp, event).await
+    let work = shared::sync::worker::handle(&sync.ctx, &sync.erp, event);
+    shared::aws_ops::within("erp-sync-worker", work).await
 }
 
 /// The schedule's work (every 30 minutes): queue a pull of the ERP's changes. Returns a
 /// one-line summary for the scheduled binary and the local dev server.
 pub async fn scheduled_run(sync: &ErpSync) -> Result<String, String> {
-    let run = runs::start_run(&sync.ctx, RunTrigger::Schedule, None)
+    let start = runs::start_run(&sync.ctx, RunTrigger::Schedule, None);
+    let run = shared::aws_ops::within("erp-sync-schedule", start)
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("sync run {} queued", run.id))

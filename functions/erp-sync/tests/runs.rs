@@ -226,3 +226,47 @@ async fn an_order_the_erp_acknowledged_is_not_subtracted_twice() {
         (50, 0)
     );
 }
+
+/// A pull is bounded per queue message ([`PAGES_PER_MESSAGE`] pages): a run with more pages
+/// goes on in new messages, each within the worker's timeout, and ends with every record.
+#[tokio::test]
+async fn a_long_pull_continues_in_new_messages() {
+    use shared::sync::runs::PAGES_PER_MESSAGE;
+    let h = Harness::with_pull_page_size(1).await;
+    let pages = PAGES_PER_MESSAGE as i64 * 2 + 1;
+    h.sim.feed(
+        RecordKind::Items,
+        (1..=pages)
+            .map(|v| json!({"sku": format!("SKU-{v}"), "name": format!("Item {v}"), "item_type": "Herramientas", "unit": "piece", "tax_rate": "0.16", "version": 1}))
+            .collect(),
+    );
+    let res = h
+        .call("POST", "/v1/admin/sync/run", Some(&h.admin_token()), None)
+        .await;
+    assert_eq!(res.status, 202, "{}", res.json);
+    let id = res.json["id"].as_str().unwrap().to_string();
+    let get = || async {
+        h.call(
+            "GET",
+            &format!("/v1/admin/sync/runs/{id}"),
+            Some(&h.admin_token()),
+            None,
+        )
+        .await
+        .json
+    };
+
+    // The first message pulls PAGES_PER_MESSAGE pages and queues the rest of the run.
+    assert_eq!(h.round().await, (1, 0));
+    let first = get().await;
+    assert_eq!(first["status"], "running", "{first}");
+    assert_eq!(first["pages"], PAGES_PER_MESSAGE);
+    assert_eq!(h.queue_depth(&h.env.queues.erp_sync_queue_url).await, 1);
+
+    h.drain(10).await;
+    let done = get().await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["pages"], pages);
+    assert_eq!(counts(&done, "items"), (pages as u64, pages as u64, 0, 0));
+    assert_eq!(done["cursor_from"], first["cursor_from"]);
+}

@@ -66,6 +66,10 @@ async fn handle_message(app: &App, message: &SqsMessage) -> Result<(), String> {
 /// Handles a batch from the `email` queue; never fails as a whole. A message that cannot be
 /// read or sent is reported as a batch item failure (retried, then dead-lettered).
 pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
+    shared::aws_ops::within("notifications", handle_batch(app, event)).await
+}
+
+async fn handle_batch(app: &App, event: SqsEvent) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
     for message in &event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
@@ -82,7 +86,8 @@ pub async fn handle(app: &App, event: SqsEvent) -> SqsBatchResponse {
 /// The scheduled outbox sweep: relays events a crashed or failed relay left in the outbox.
 /// Returns how many it found.
 pub async fn sweep(app: &App) -> Result<usize, StoreError> {
-    let relayed = shared::messaging::sweep_outbox(&app.store, &app.events).await?;
+    let work = shared::messaging::sweep_outbox(&app.store, &app.events);
+    let relayed = shared::aws_ops::within("outbox-sweep", work).await?;
     if relayed > 0 {
         tracing::info!(relayed, "outbox sweep relayed leftover events");
     }

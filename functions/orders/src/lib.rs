@@ -19,8 +19,17 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// The cold start: configuration, clients and the session signing keys, read once (as this
+/// function's code, so the IAM test sees the Secrets Manager read).
+pub async fn cold_start() -> Result<AppState, String> {
+    shared::aws_ops::within("orders", shared::App::from_env_with_session_keys()).await
+}
+
 pub fn router(state: AppState) -> axum::Router {
-    shared::http::with_problem_fallbacks(api().0.with_state(state))
+    // Requests run as this function's code (aws_ops: the IAM test attributes AWS calls).
+    shared::http::with_problem_fallbacks(
+        shared::aws_ops::layer(api().0, "orders").with_state(state),
+    )
 }
 
 /// The expiry schedule's work (F24): expires due orders and quotes, sweeps stale reservation
@@ -28,7 +37,8 @@ pub fn router(state: AppState) -> axum::Router {
 /// the scheduled binary and the local dev server's scheduler.
 pub async fn expire_due_orders(app: AppState) -> Result<String, String> {
     // Boxed: the whole job is one deep future.
-    let report = Box::pin(shared::orders::expiry::expire_due_orders(&app))
+    let work = Box::pin(shared::orders::expiry::expire_due_orders(&app));
+    let report = shared::aws_ops::within("expire-orders", work)
         .await
         .map_err(|e| e.to_string())?;
     let nothing = report == shared::orders::expiry::ExpiryReport::default();

@@ -3,6 +3,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
-    let state = shared::App::from_env().await?;
+    let state = orders::cold_start().await?;
     lambda_http::run(orders::router(state)).await
 }

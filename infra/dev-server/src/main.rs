@@ -74,8 +74,10 @@ fn local_names(config: &Config) -> ResourceNames {
 /// Configuration, SDK clients and the provisioned local resources.
 async fn bootstrap() -> Result<(AppState, Provisioned), String> {
     require_local_stack()?;
-    let config = Config::from_env()?;
+    let mut config = Config::from_env()?;
     let sdk = aws_config::load_from_env().await;
+    // As the HTTP functions do: `JWT_KEYS_SECRET_ID` (a secret in moto) or `JWT_SECRET`.
+    config.jwt_secret = shared::secrets::session_keys(&sdk, &config.jwt_secret).await?;
     let names = local_names(&config);
     let provisioned = provision(&sdk, &names, &config.sender_email).await?;
     tracing::info!(table = %names.table, bus = %names.bus, "local resources ready");

@@ -143,8 +143,8 @@ impl Principal {
         self
     }
 
-    pub fn token(&self, secret: &[u8]) -> String {
-        jwt::sign(self, secret)
+    pub fn token(&self, keys: &jwt::SigningKeys) -> String {
+        jwt::sign(self, keys)
     }
 
     pub fn expires_at(&self) -> chrono::DateTime<Utc> {

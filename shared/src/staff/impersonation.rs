@@ -30,7 +30,7 @@ pub struct Session {
 /// the staff member may not manage that customer (agents: only their assigned customers).
 pub async fn impersonate(
     store: &Store,
-    jwt_secret: &[u8],
+    jwt_secret: &crate::auth::jwt::SigningKeys,
     acting: &Principal,
     customer_id: &str,
 ) -> AppResult<Session> {

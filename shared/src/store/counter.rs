@@ -74,6 +74,7 @@ pub fn counting_client(sdk: &aws_config::SdkConfig) -> (aws_sdk_dynamodb::Client
     let counter = RequestCounter::new();
     let config = aws_sdk_dynamodb::config::Builder::from(sdk)
         .interceptor(counter.clone())
+        .interceptor(crate::aws_ops::Recorder)
         .build();
     (aws_sdk_dynamodb::Client::from_conf(config), counter)
 }

@@ -78,6 +78,9 @@ pub struct SyncSettings {
     /// The seller's fiscal data printed on documents that do not carry their issuer
     /// (`SELLER_LEGAL_NAME`, `SELLER_TAX_ID`, `SELLER_ADDRESS`).
     pub seller: Option<Party>,
+    /// Records asked of the ERP per page of a pull (`runs::PAGE_LIMIT`; tests make it small to
+    /// pull several pages).
+    pub pull_page_size: u32,
 }
 
 impl Default for SyncSettings {
@@ -93,6 +96,7 @@ impl Default for SyncSettings {
             outage_max_delay_seconds: 900,
             outage_max_hours: 72,
             seller: None,
+            pull_page_size: runs::PAGE_LIMIT,
         }
     }
 }
@@ -124,7 +128,18 @@ impl SyncSettings {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(72),
             seller,
+            pull_page_size: runs::PAGE_LIMIT,
         }
+    }
+
+    /// With the ERP keys from Secrets Manager when the function's environment names their
+    /// secret (`ERP_KEYS_SECRET_ID`, AWS); else the `ERP_API_KEY*` variables stay (local runs).
+    pub async fn with_secret_keys(mut self, sdk: &aws_config::SdkConfig) -> Result<Self, String> {
+        if let Some(keys) = crate::secrets::erp_keys(sdk).await? {
+            self.inbound_api_key = keys.inbound;
+            self.erp_api_key_out = keys.outbound;
+        }
+        Ok(self)
     }
 
     /// Whether `presented` is the configured inbound key. Compares SHA-256 digests in
@@ -166,7 +181,8 @@ impl SyncContext {
             app,
             settings,
             sqs: match sqs {
-                Some(client) => OnceCell::new_with(Some(client)),
+                // Recorded, so tests can compare the actions with the IAM policy (aws_ops).
+                Some(client) => OnceCell::new_with(Some(crate::aws_ops::sqs(client))),
                 None => OnceCell::new(),
             },
         }
@@ -174,7 +190,9 @@ impl SyncContext {
 
     pub async fn sqs(&self) -> &aws_sdk_sqs::Client {
         self.sqs
-            .get_or_init(|| async { aws_sdk_sqs::Client::new(&aws_config::load_from_env().await) })
+            .get_or_init(|| async {
+                crate::aws_ops::sqs(aws_sdk_sqs::Client::new(&aws_config::load_from_env().await))
+            })
             .await
     }
 

@@ -205,16 +205,34 @@ async fn handle_one<E: ErpApi>(
                 }
             }
         }
-        QueueMessage::Pull { run_id } => match runs::pull(ctx.store(), erp, &run_id).await {
-            Ok(run) => {
-                tracing::info!(%run_id, status = ?run.status, pages = run.pages, "sync run done");
-                Handled::Done
+        QueueMessage::Pull { run_id } => {
+            match runs::pull(ctx.store(), erp, &run_id, ctx.settings.pull_page_size).await {
+                Ok(run) if run.status == runs::RunStatus::Running => {
+                    // Bounded per invocation: the rest of the run goes on in a new message.
+                    let next = QueueMessage::Pull {
+                        run_id: run_id.clone(),
+                    };
+                    match requeue(ctx, &next, 0).await {
+                        Ok(()) => {
+                            tracing::info!(%run_id, pages = run.pages, "sync run continues in a new message");
+                            Handled::Done
+                        }
+                        Err(err) => {
+                            tracing::warn!(%run_id, error = %err, "could not queue the run's next step; retrying");
+                            Handled::Retry(backoff)
+                        }
+                    }
+                }
+                Ok(run) => {
+                    tracing::info!(%run_id, status = ?run.status, pages = run.pages, "sync run done");
+                    Handled::Done
+                }
+                Err(err) => {
+                    tracing::error!(%run_id, error = %err, attempt, "sync run failed");
+                    Handled::Retry(backoff)
+                }
             }
-            Err(err) => {
-                tracing::error!(%run_id, error = %err, attempt, "sync run failed");
-                Handled::Retry(backoff)
-            }
-        },
+        }
         QueueMessage::OrderEvent {
             event,
             deferrals,

@@ -26,7 +26,7 @@ pub async fn setup() -> Ctx {
 }
 
 impl Ctx {
-    pub fn secret(&self) -> &[u8] {
+    pub fn secret(&self) -> &shared::auth::jwt::SigningKeys {
         &self.env.app.config.jwt_secret
     }
 

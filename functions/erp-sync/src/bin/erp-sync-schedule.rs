@@ -7,13 +7,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
-    let app = shared::App::from_env().await?;
-    let sdk = aws_config::load_from_env().await;
-    let sync = erp_sync::ErpSync::new(
-        app,
-        Some(aws_sdk_sqs::Client::new(&sdk)),
-        shared::sync::SyncSettings::from_env(),
-    );
+    let sync = erp_sync::ErpSync::cold_start_schedule().await?;
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| {
         let sync = sync.clone();
         async move {

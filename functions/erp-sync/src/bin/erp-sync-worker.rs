@@ -8,13 +8,7 @@ use lambda_runtime::{service_fn, Error, LambdaEvent};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let app = shared::App::from_env().await?;
-    let sdk = aws_config::load_from_env().await;
-    let sync = erp_sync::ErpSync::new(
-        app,
-        Some(aws_sdk_sqs::Client::new(&sdk)),
-        shared::sync::SyncSettings::from_env(),
-    );
+    let sync = erp_sync::ErpSync::cold_start_worker().await?;
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| {
         let sync = sync.clone();
         // Boxed: the SDK futures nest deeper than the compiler's default layout limit.

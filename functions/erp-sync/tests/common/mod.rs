@@ -52,6 +52,15 @@ impl Harness {
     /// again (a deferred event `seconds * 2^deferrals`, one put back during an ERP outage
     /// `seconds * 2^retries`, at most `2 * seconds`).
     pub async fn with_retry_base(seconds: u64) -> Self {
+        Self::build(seconds, shared::sync::runs::PAGE_LIMIT).await
+    }
+
+    /// Pulls ask the ERP for `records` records per page (so a run spans several pages).
+    pub async fn with_pull_page_size(records: u32) -> Self {
+        Self::build(0, records).await
+    }
+
+    async fn build(seconds: u64, pull_page_size: u32) -> Self {
         let env = TestEnv::new().await;
         // Requests check the staff item behind a token: the staff of `admin_token` and
         // `agent_token` exist.
@@ -85,6 +94,7 @@ impl Harness {
             retry_base_seconds: seconds,
             // An outage puts order events back every few seconds at most here.
             outage_max_delay_seconds: (seconds * 2).max(1),
+            pull_page_size,
             ..SyncSettings::default()
         };
         let sync = erp_sync::ErpSync::new(env.app(), Some(sqs.clone()), settings);

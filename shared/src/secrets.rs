@@ -1,0 +1,83 @@
+//! Secrets read once per cold start from AWS Secrets Manager, only by the functions that need
+//! them (each such function's environment names its secret, and its IAM policy allows reading
+//! that secret only): the session signing keys (`JWT_KEYS_SECRET_ID`) and the ERP keys
+//! (`ERP_KEYS_SECRET_ID`). Nothing secret sits in a function's environment, where
+//! `lambda:GetFunctionConfiguration` would show it. Without those variables (the dev server,
+//! tests, tools) the keys come from `JWT_SECRET`, `ERP_API_KEY` and `ERP_API_KEY_OUT`.
+
+use crate::auth::jwt::SigningKeys;
+
+/// The variable naming the signing keys' secret (its ARN in AWS).
+pub const SESSION_KEYS_VAR: &str = "JWT_KEYS_SECRET_ID";
+/// The variable naming the ERP keys' secret: `{"inbound": "...", "outbound": "..."}`.
+pub const ERP_KEYS_VAR: &str = "ERP_KEYS_SECRET_ID";
+
+fn secret_id(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The secret's text (`SecretString`).
+pub async fn read(sdk: &aws_config::SdkConfig, id: &str) -> Result<String, String> {
+    crate::aws_ops::secrets(sdk)
+        .get_secret_value()
+        .secret_id(id)
+        .send()
+        .await
+        .map_err(|e| format!("cannot read the secret {id}: {e:?}"))?
+        .secret_string
+        .ok_or_else(|| format!("the secret {id} has no SecretString"))
+}
+
+/// The session signing keys: from the secret named by `JWT_KEYS_SECRET_ID` when it is set,
+/// else `fallback` (the `JWT_SECRET` key of a local run), which must then hold a key.
+pub async fn session_keys(
+    sdk: &aws_config::SdkConfig,
+    fallback: &SigningKeys,
+) -> Result<SigningKeys, String> {
+    match secret_id(SESSION_KEYS_VAR) {
+        Some(id) => SigningKeys::from_secret_json(&read(sdk, &id).await?),
+        None if fallback.has_keys() => Ok(fallback.clone()),
+        None => Err(format!(
+            "{SESSION_KEYS_VAR} (or JWT_SECRET locally) is not set"
+        )),
+    }
+}
+
+/// The ERP's keys: the one it presents on `/v1/erp/*` and the one the portal sends it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ErpKeys {
+    pub inbound: Option<String>,
+    pub outbound: Option<String>,
+}
+
+impl std::fmt::Debug for ErpKeys {
+    /// Says which keys are set, never their values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ErpKeys")
+            .field("inbound", &self.inbound.is_some())
+            .field("outbound", &self.outbound.is_some())
+            .finish()
+    }
+}
+
+/// The ERP keys from the secret named by `ERP_KEYS_SECRET_ID`; `None` when it is not set (then
+/// the `ERP_API_KEY*` variables stay in force). An empty key counts as unset.
+pub async fn erp_keys(sdk: &aws_config::SdkConfig) -> Result<Option<ErpKeys>, String> {
+    let Some(id) = secret_id(ERP_KEYS_VAR) else {
+        return Ok(None);
+    };
+    let value: serde_json::Value = serde_json::from_str(&read(sdk, &id).await?)
+        .map_err(|_| format!("the secret {id} is not JSON"))?;
+    let key = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    Ok(Some(ErpKeys {
+        inbound: key("inbound"),
+        outbound: key("outbound"),
+    }))
+}
