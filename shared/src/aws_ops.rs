@@ -36,6 +36,18 @@ pub async fn within<F: Future>(function: &'static str, fut: F) -> F::Output {
     FUNCTION.scope(function, fut).await
 }
 
+/// `fut` as the code of the function running now: for tasks it spawns (a `JoinSet` of writes),
+/// which do not inherit the task-local.
+pub fn inherit<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    let current = FUNCTION.try_with(|f| *f).ok();
+    async move {
+        match current {
+            Some(function) => FUNCTION.scope(function, fut).await,
+            None => fut.await,
+        }
+    }
+}
+
 /// An axum layer running every request of a router as the code of `function`.
 pub fn layer<S: Clone + Send + Sync + 'static>(
     router: axum::Router<S>,

@@ -147,13 +147,25 @@ fn recorded(dir: &Path) -> BTreeMap<String, Recorded> {
             };
             let r = out.entry(function.to_string()).or_default();
             match kind {
-                "action" => r.actions.insert(value.to_string()),
+                "action" => r.actions.insert(iam_action(value)),
                 "writes" => r.write_prefixes.insert(value.to_string()),
                 _ => false,
             };
         }
     }
     out
+}
+
+/// The IAM action an API call needs: SQS's batch calls are authorised by the single action
+/// (`ChangeMessageVisibilityBatch` needs `sqs:ChangeMessageVisibility`).
+fn iam_action(operation: &str) -> String {
+    match operation
+        .strip_prefix("sqs:")
+        .and_then(|o| o.strip_suffix("Batch"))
+    {
+        Some(single) => format!("sqs:{single}"),
+        None => operation.to_string(),
+    }
 }
 
 fn excepted(function: &str, action: &str) -> bool {
@@ -289,6 +301,7 @@ fn the_comparison_reports_missing_unused_and_unrestricted() {
     );
     assert!(problems.contains("partition OUTBOX*"), "{problems}");
     assert!(problems.contains("allows writing LOGIN#*"), "{problems}");
+    assert_eq!(iam_action("sqs:DeleteMessageBatch"), "sqs:DeleteMessage");
 
     policies
         .get_mut("notifications")

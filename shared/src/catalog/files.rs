@@ -684,7 +684,10 @@ pub async fn write_all(store: &Store, writes: Vec<WriteRequest>) -> Result<(), S
         while running.len() < CONCURRENCY {
             let Some(chunk) = pending.next() else { break };
             let store = store.clone();
-            running.spawn(async move { write_chunk(&store, chunk).await });
+            // Spawned tasks are still this function's code (aws_ops: the IAM test).
+            running.spawn(crate::aws_ops::inherit(async move {
+                write_chunk(&store, chunk).await
+            }));
         }
         match running.join_next().await {
             None => return Ok(()),
@@ -1068,9 +1071,9 @@ async fn set_stock_many(store: &Store, rows: Vec<StockRow>) -> Result<(), StoreE
         while running.len() < STOCK_CONCURRENCY {
             let Some(row) = pending.next() else { break };
             let store = Arc::clone(&store);
-            running.spawn(async move {
+            running.spawn(crate::aws_ops::inherit(async move {
                 stock::set_on_hand(&store, &row.warehouse_id, &row.sku, row.on_hand).await
-            });
+            }));
         }
         match running.join_next().await {
             None => return Ok(()),

@@ -83,7 +83,10 @@ pub(crate) async fn fetch(
         let mut set = tokio::task::JoinSet::new();
         for chunk in wanted.chunks(100) {
             let (store, chunk) = (store.clone(), chunk.to_vec());
-            set.spawn(async move { store.batch_get_items(chunk).await });
+            // Still this function's code (aws_ops: the IAM test).
+            set.spawn(crate::aws_ops::inherit(async move {
+                store.batch_get_items(chunk).await
+            }));
         }
         let mut all = Vec::new();
         while let Some(done) = set.join_next().await {

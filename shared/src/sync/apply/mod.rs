@@ -165,11 +165,12 @@ pub async fn transact_grouped(
             while running.len() < CONCURRENCY {
                 let Some(group) = groups.next() else { break };
                 let store = store.clone();
-                running.spawn(async move {
+                // Still this function's code (aws_ops: the IAM test).
+                running.spawn(crate::aws_ops::inherit(async move {
                     let actions = group.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
                     let result = store.transact(actions).await;
                     (group, result)
-                });
+                }));
             }
             let Some(joined) = running.join_next().await else {
                 break;
@@ -241,7 +242,7 @@ where
     loop {
         while running.len() < CONCURRENCY {
             let Some(row) = pending.next() else { break };
-            running.spawn(work(row));
+            running.spawn(crate::aws_ops::inherit(work(row)));
         }
         match running.join_next().await {
             None => return Ok(out),
