@@ -14,13 +14,15 @@
 #   make dev-reset      forget the local data (DynamoDB Local's files, the ERP simulator's state);
 #                       the next make dev seeds again
 #   make stack-start / stack-stop / stack-status    the dev local stack on its own
-#   make tools          install the project-local tools (.venv, DynamoDB Local)
+#   make tools          install the project-local tools (.venv, DynamoDB Local, ui/node_modules, chromium)
+#   make ui-types       regenerate the web UI's API types (ui/src/api/schema.d.ts) from the OpenAPI document
+#   make ui-test [ARGS=...]  the web UI's browser tests alone (Playwright on the test stack)
 
 SHELL := /usr/bin/env bash
 SAM := .venv/bin/sam
 export SAM_CLI_TELEMETRY ?= 0
 
-.PHONY: dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+.PHONY: ui-types ui-test dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
 
 dev:
 	@infra/scripts/dev.sh
@@ -30,6 +32,12 @@ test:
 
 tools:
 	@infra/scripts/install-tools.sh
+
+ui-types: tools
+	@ui/scripts/gen-api.sh
+
+ui-test: tools
+	@infra/scripts/ui-test.sh $(ARGS)
 
 lint: tools
 	cargo fmt --all --check

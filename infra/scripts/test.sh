@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: tools -> test stack (DynamoDB Local in memory + moto on the test ports) -> fmt, clippy,
-# every test, sam validate --lint -> stops what it started (a stack that was already up stays up).
+# every test, the web UI's checks (types up to date, typecheck, vitest, Playwright), sam validate --lint -> stops what it started (a stack that was already up stays up).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -40,6 +40,12 @@ else
   step "cargo test --workspace (install cargo-nextest for faster runs: cargo install cargo-nextest --locked)"
   cargo test --workspace --no-fail-fast
 fi
+step "web UI: API types match the OpenAPI document"
+ui/scripts/gen-api.sh --check
+step "web UI: typecheck, unit tests (vitest), build"
+(cd ui && node_modules/.bin/tsc -b && node_modules/.bin/vitest run && node_modules/.bin/vite build --logLevel warn)
+step "web UI: browser tests (Playwright + chromium + axe) against the dev server"
+UI_TEST_SKIP_BUILD=1 infra/scripts/ui-test.sh
 step "sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo

@@ -127,6 +127,7 @@ fn missing_field(message: &str) -> Option<&str> {
 
 /// `?cursor=&limit=` of list routes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     pub cursor: Option<String>,
     pub limit: Option<i32>,

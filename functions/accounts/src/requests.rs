@@ -44,6 +44,7 @@ async fn submit_request(
 /// Query of the request list; every value arrives as text and is checked here, so a bad one is
 /// a problem naming the parameter.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RequestListQuery {
     /// `pending`, `approved`, `rejected` or `blocked`.
     status: Option<String>,

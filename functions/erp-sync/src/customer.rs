@@ -37,6 +37,7 @@ fn invoices_scope(principal: &Principal) -> AppResult<&str> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DocumentParams {
     /// `invoice`, `proforma` or `receipt`.

@@ -17,6 +17,7 @@ pub const MAX_PAGE: i32 = 200;
 
 /// `?status=&customer=&cursor=&limit=` of the order and quote lists.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Order: `placed`, `claimed`, `fulfilled`, `cancelled`, `expired`. Quote: `requested`,
     /// `answered`, `accepted`, `expired`.
