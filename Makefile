@@ -4,7 +4,8 @@
 #   make test           fmt, clippy, every test against a throwaway local stack, sam validate --lint
 #   make lint           fmt + clippy + sam validate --lint (no tests)
 #   make build          sam build: every function cross-compiled for arm64 (cargo-lambda + zig)
-#   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults)
+#   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults),
+#                       then the web UI to S3 + CloudFront
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
 #   make bench [PARTS="catalog orders erp"]
@@ -17,12 +18,13 @@
 #   make tools          install the project-local tools (.venv, DynamoDB Local, ui/node_modules, chromium)
 #   make ui-types       regenerate the web UI's API types (ui/src/api/schema.d.ts) from the OpenAPI document
 #   make ui-test [ARGS=...]  the web UI's browser tests alone (Playwright on the test stack)
+#   make screenshots    docs/screenshots/*.png of the storefront, from a running make dev
 
 SHELL := /usr/bin/env bash
 SAM := .venv/bin/sam
 export SAM_CLI_TELEMETRY ?= 0
 
-.PHONY: ui-types ui-test dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+.PHONY: ui-types ui-test screenshots dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
 
 dev:
 	@infra/scripts/dev.sh
@@ -39,6 +41,10 @@ ui-types: tools
 ui-test: tools
 	@infra/scripts/ui-test.sh $(ARGS)
 
+# Needs make dev running (another terminal): it logs in as the demo buyer.
+screenshots: tools
+	@cd ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node scripts/screenshots.mjs
+
 lint: tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -49,12 +55,9 @@ build:
 
 # First time (no [default.deploy] stack yet in your account): guided, which asks for the
 # parameters (sender email, public URL, JWT secret...) and can save them to samconfig.toml.
+# Then the web UI: ui/dist to the site bucket, CloudFront invalidated (infra/scripts/deploy.sh).
 deploy: build
-	@if [ -n "$(GUIDED)" ] || ! grep -q '^parameter_overrides' samconfig.toml; then \
-		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy --guided; \
-	else \
-		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy; \
-	fi
+	@GUIDED="$(GUIDED)" infra/scripts/deploy.sh
 
 create-admin:
 	@EMAIL="$(EMAIL)" NAME="$(NAME)" PASSWORD="$(PASSWORD)" infra/scripts/create-admin.sh

@@ -26,10 +26,10 @@ fi
 
 stack_was_up=0
 infra/scripts/local-stack.sh status --test >/dev/null 2>&1 && stack_was_up=1
-server_pid=""
+
 cleanup() {
   trap '' INT TERM
-  if [ -n "$server_pid" ]; then terminate "$server_pid"; fi
+  if [ -n "${dev_server_pid:-}" ]; then terminate "$dev_server_pid"; fi
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop --test; fi
 }
 trap cleanup EXIT
@@ -39,39 +39,13 @@ logs="$root/target/ui-test"
 mkdir -p "$logs"
 # A fresh table, bus and queues per run: runs never see each other's data.
 run_id="ui-e2e-$(date +%Y%m%d%H%M%S)-$$"
-random() { head -c 24 /dev/urandom | base64 | tr -d '\n/+='; }
-erp_key="$(random)"
-(
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
-  export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
-  unset AWS_PROFILE AWS_SESSION_TOKEN ERP_BASE_URL
-  export TABLE_NAME="$run_id" EVENT_BUS_NAME="$run_id"
-  export JWT_SECRET
-  JWT_SECRET="$(random)$(random)"
-  export ERP_API_KEY="$erp_key"
-  export PORT="$port" HOST=127.0.0.1
-  export PUBLIC_BASE_URL="http://127.0.0.1:$port"
-  export UI_DIST_DIR="$root/ui/dist"
-  exec "$root/target/debug/dev-server" serve
-) >"$logs/dev-server.log" 2>&1 &
-server_pid=$!
-
 echo "==> dev server on :$port (table $run_id; log target/ui-test/dev-server.log)"
-for _ in $(seq 1 600); do
-  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/health"; then break; fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the dev server stopped; its log:" >&2
-    tail -40 "$logs/dev-server.log" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
-curl -sf -o /dev/null "http://127.0.0.1:$port/v1/health" || { echo "the dev server did not answer" >&2; exit 1; }
+start_test_dev_server "$port" "$run_id" "$logs/dev-server.log"
+
 
 echo "==> Playwright (chromium) against http://127.0.0.1:$port"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export UI_BASE_URL="http://127.0.0.1:$port"
 export MOTO_URL="http://127.0.0.1:$moto_port"
-export ERP_API_KEY="$erp_key"
+export ERP_API_KEY="$dev_server_erp_key"
 (cd ui && node_modules/.bin/playwright test "$@")

@@ -26,6 +26,8 @@ export type DemoItem = {
   tiers?: { min_quantity: number; unit_price: string }[];
 };
 
+export type ItemSpec = Omit<DemoItem, "type" | "sku"> & { type?: string; sku?: string };
+
 export type Shop = {
   id: string;
   priceList: string;
@@ -56,7 +58,7 @@ export class PortalApi {
    * ready customer that may buy only those types, so that journeys never see each other's data.
    */
   async shop(opts: {
-    items: Omit<DemoItem, "type" | "sku"> & { type?: string; sku?: string }[] | (Omit<DemoItem, "type" | "sku"> & { type?: string; sku?: string })[];
+    items: ItemSpec[];
     warehouses?: string[];
     creditLimit?: string;
     language?: string;
@@ -75,8 +77,7 @@ export class PortalApi {
     const priceList = `PL${run}`;
     await this.call("POST", "/v1/admin/price-lists", { id: priceList, name: `List ${run}`, currency: "MXN" });
     const items: DemoItem[] = [];
-    const list = opts.items as (Omit<DemoItem, "type" | "sku"> & { type?: string; sku?: string })[];
-    for (const [i, it] of list.entries()) {
+    for (const [i, it] of opts.items.entries()) {
       const item: DemoItem = {
         ...it,
         sku: it.sku ?? `T${run}-${i + 1}`,
@@ -154,7 +155,7 @@ export class PortalApi {
     return s.token;
   }
 
-  async announce(title: string, body: string, audience: Json = { kind: "all" }) {
+  async announce(title: string, body: string, audience: unknown = "all") {
     const now = Date.now();
     return this.call("POST", "/v1/admin/announcements", {
       title,
@@ -175,6 +176,11 @@ export class PortalApi {
   async answerQuote(quoteId: string, lines: Json[], note = "Special price") {
     const validUntil = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     return this.call("POST", `/v1/admin/quotes/${quoteId}/answer`, { lines, valid_until: validUntil, note });
+  }
+
+  /** A customer-scoped session for staff acting as the customer (F9). */
+  async impersonate(customerId: string): Promise<{ token: string; expires_at: string }> {
+    return this.call("POST", `/v1/admin/customers/${customerId}/impersonate`);
   }
 
   async erp(path: string, body: unknown) {

@@ -72,7 +72,7 @@ fn cents(mut amount: Decimal) -> Decimal {
 }
 
 /// The credit summary of a credit setting, given what is committed in open orders and unpaid
-/// invoices (zero until the orders and documents features record them).
+/// invoices (the customer's credit record, kept by ordering and by the ERP's documents).
 pub fn credit_summary(
     credit: &CreditSetting,
     open_orders: Decimal,
@@ -89,9 +89,19 @@ pub fn credit_summary(
     }
 }
 
+/// What the portal needs to know of the store to show it (F33).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoreSummary {
+    pub name: String,
+    /// IANA time zone the portal shows times in.
+    pub time_zone: String,
+    pub default_currency: String,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub principal: Principal,
+    pub store: StoreSummary,
     /// For staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff: Option<StaffUser>,
@@ -111,10 +121,17 @@ pub struct Me {
 #[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, description = "no valid session")))]
 async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json<Me>> {
+    let settings = shared::settings::load(&app.store).await?;
+    let store = StoreSummary {
+        name: settings.store_name,
+        time_zone: settings.time_zone,
+        default_currency: settings.default_currency,
+    };
     if principal.is_staff() {
         let staff = staff::current(&app.store, &principal).await?;
         return Ok(Json(Me {
             principal,
+            store,
             staff: Some(staff),
             customer: None,
             credit: None,
@@ -129,11 +146,14 @@ async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json
         .ok_or(AppError::NotFound)?;
     let announcements =
         announcements::active_for(&app.store, &customer.tags, chrono::Utc::now()).await?;
+    // What the open orders and the unpaid documents take from the limit now.
+    let used = shared::orders::credit::CreditRecord::load(&app.store, customer_id).await?;
     let credit = customer
         .credit
         .as_ref()
-        .map(|c| credit_summary(c, Decimal::ZERO, Decimal::ZERO));
+        .map(|c| credit_summary(c, used.open_orders, used.unpaid));
     Ok(Json(Me {
+        store,
         customer: Some(CustomerSummary::from(&customer)),
         credit: Some(credit),
         announcements: Some(announcements),

@@ -96,3 +96,51 @@ async fn staff_see_themselves_and_sessions_are_checked() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn the_credit_summary_counts_open_orders_and_unpaid_documents_and_the_store_time_zone_shows()
+{
+    let ctx = setup().await;
+    let (_, admin) = ctx.admin().await;
+    let acme = ctx.customer("Acme", &[], None).await;
+    let contact = ctx.contact(&acme, "ana@acme.com", None).await;
+    let token = ctx.contact_token(&contact);
+    // What ordering and the ERP's documents keep in the customer's credit record.
+    let (pk, sk) = shared::orders::credit::CreditRecord::key(&acme.id);
+    let used = shared::orders::credit::CreditRecord {
+        open_orders: rust_decimal::Decimal::new(120050, 2),
+        unpaid: rust_decimal::Decimal::new(300, 0),
+    };
+    ctx.env
+        .app
+        .store
+        .put(&shared::store::Keys::new(pk, sk), &used)
+        .await
+        .unwrap();
+    let settings = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await
+        .json;
+    let mut changed = settings.clone();
+    changed["time_zone"] = json!("America/Mexico_City");
+    let res = ctx
+        .call("PUT", "/v1/admin/settings", Some(&admin), Some(changed))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let mut bad = settings;
+    bad["time_zone"] = json!("Mexico City");
+    let res = ctx
+        .call("PUT", "/v1/admin/settings", Some(&admin), Some(bad))
+        .await;
+    staff_common::assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "time_zone");
+
+    let me = ctx.call("GET", "/v1/me", Some(&token), None).await.json;
+    assert_eq!(
+        me["credit"],
+        json!({"terms": "CREDIT", "credit_days": 30, "limit": "50000.00", "currency": "MXN",
+               "open_orders": "1200.50", "unpaid": "300.00", "available": "48499.50"})
+    );
+    assert_eq!(me["store"]["time_zone"], "America/Mexico_City");
+    let staff = ctx.call("GET", "/v1/me", Some(&admin), None).await.json;
+    assert_eq!(staff["store"]["time_zone"], "America/Mexico_City");
+}

@@ -6544,6 +6544,7 @@ export interface components {
             customer?: null | components["schemas"]["CustomerSummary"];
             principal: components["schemas"]["Principal"];
             staff?: null | components["schemas"]["StaffUser"];
+            store: components["schemas"]["StoreSummary"];
         };
         /** @description Free text that must not be blank, trimmed, at most 200 characters. */
         Name: string;
@@ -7415,6 +7416,8 @@ export interface components {
             sender_email?: null | components["schemas"]["Email"];
             stock_display: components["schemas"]["StockDisplay"];
             store_name: string;
+            /** @description The store's IANA time zone (`America/Mexico_City`): the portal shows times in it. */
+            time_zone?: string;
             updated_at?: string | null;
         };
         /** @description A line the chosen warehouse cannot serve. */
@@ -7523,6 +7526,13 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** @description What the portal needs to know of the store to show it (F33). */
+        StoreSummary: {
+            default_currency: string;
+            name: string;
+            /** @description IANA time zone the portal shows times in. */
+            time_zone: string;
         };
         SyncRun: {
             counts: components["schemas"]["KindCounts"][];

@@ -30,7 +30,13 @@ export function ConfirmButton({
       <Button color={color} variant="outline" onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={title} centered>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={title}
+        centered
+        closeButtonProps={{ "aria-label": t("common.close") }}
+      >
         <Stack>
           <Text>{body}</Text>
           {withReason && (

@@ -37,6 +37,10 @@ describe("dates", () => {
     expect(formatDate(instant, "en", "America/Mexico_City")).toBe("Nov 30, 2026");
   });
 
+  it("falls back to UTC for a time zone the browser does not know", () => {
+    expect(formatDateTime("2026-12-01T02:30:00Z", "en", "Mars/Olympus_Mons")).toBe("Dec 1, 2026, 2:30 AM");
+  });
+
   it("shows a calendar day as that day in any time zone", () => {
     expect(formatDate("2026-12-01", "en", "America/Mexico_City")).toBe("Dec 1, 2026");
     expect(formatDate("2026-12-01", "en", "Asia/Tokyo")).toBe("Dec 1, 2026");

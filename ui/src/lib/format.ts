@@ -22,7 +22,12 @@ function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.D
   const key = `d|${locale}|${JSON.stringify(options)}`;
   let f = cache.get(key) as Intl.DateTimeFormat | undefined;
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
+    try {
+      f = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      // A time zone this browser does not know: UTC rather than no date at all.
+      f = new Intl.DateTimeFormat(locale, { ...options, timeZone: DEFAULT_TIME_ZONE });
+    }
     cache.set(key, f);
   }
   return f;

@@ -1,12 +1,14 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatDateTime, formatMoney, formatNumber, DEFAULT_TIME_ZONE } from "./format";
+import { useAuth } from "../auth/useAuth";
 
 /** The formatting helpers in the current language and the store's time zone (F33). */
 export function useFormat() {
   const { i18n } = useTranslation();
   const locale = i18n.language;
-  const tz = DEFAULT_TIME_ZONE;
+  // The store's time zone (F33), from /v1/me once logged in.
+  const tz = useAuth().me?.store.time_zone ?? DEFAULT_TIME_ZONE;
   return useMemo(
     () => ({
       locale,

@@ -16,6 +16,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useCart, useCartChange, type CartView } from "../api/cart";
 import { usePlaceOrder } from "../api/orders";
 import { useRequestQuote } from "../api/quotes";
@@ -137,7 +138,7 @@ export function CartPage() {
             onChange={(e) => change.mutate({ kind: "warehouse", warehouse_id: e.currentTarget.value })}
             data={warehouses.map((w) => ({ value: w, label: w }))}
           />
-          <Table.ScrollContainer minWidth={340}>
+          <ScrollTable label={t("cart.lines")} minWidth={340}>
             <Table verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>
@@ -192,7 +193,7 @@ export function CartPage() {
                 })}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           {change.isError && <ProblemAlert error={change.error} />}
           <Stack gap={2} align="flex-end" aria-live="polite">
             <Text>{t("cart.subtotal", { amount: f.money(c.subtotal, currency) })}</Text>
@@ -202,7 +203,7 @@ export function CartPage() {
             </Text>
           </Stack>
           {!c.all_purchasable && (
-            <Alert color="orange" variant="light" title={t("cart.notAllBuyable")}>
+            <Alert color="red" variant="light" title={t("cart.notAllBuyable")} role="note">
               {t("cart.notAllBuyableHint")}
             </Alert>
           )}

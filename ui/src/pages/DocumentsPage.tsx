@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Button, Group, NativeSelect, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { downloadPdf, useDocumentPages } from "../api/documents";
 import { useFormat } from "../lib/useFormat";
 import { usePageTitle } from "../shell/usePageTitle";
@@ -35,7 +36,7 @@ export function DocumentsPage() {
       {downloadError !== null && <ProblemAlert error={downloadError} />}
       {pages.isSuccess && docs.length === 0 && <Text>{t("documents.none")}</Text>}
       {docs.length > 0 && (
-        <Table.ScrollContainer minWidth={360}>
+        <ScrollTable label={t("documents.title")} minWidth={360}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -88,7 +89,7 @@ export function DocumentsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       {pages.hasNextPage && (
         <Group justify="center">

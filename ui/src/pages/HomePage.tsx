@@ -1,6 +1,7 @@
 import { Alert, Anchor, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useAuth } from "../auth/useAuth";
 import { useOrders } from "../api/orders";
 import { useFormat } from "../lib/useFormat";
@@ -66,7 +67,7 @@ export function HomePage() {
         </Group>
         {orders.data && orders.data.items.length === 0 && <Text>{t("orders.none")}</Text>}
         {orders.data && orders.data.items.length > 0 && (
-          <Table.ScrollContainer minWidth={360}>
+          <ScrollTable label={t("home.recentOrders")} minWidth={360}>
             <Table>
               <Table.Thead>
                 <Table.Tr>
@@ -91,7 +92,7 @@ export function HomePage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         )}
       </section>
     </Stack>

@@ -2,6 +2,7 @@ import { notify } from "../lib/notify";
 import { Link, useParams } from "react-router";
 import { Anchor, Group, List, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useCancelOrder, useOrder, type Order } from "../api/orders";
 import { isNotFound } from "../api/client";
 import { useFormat } from "../lib/useFormat";
@@ -54,7 +55,7 @@ export function OrderPage() {
       {o.status === "placed" && (
         <Text size="sm">{t("order.expiresAt", { date: f.dateTime(o.expires_at) })}</Text>
       )}
-      <Table.ScrollContainer minWidth={340}>
+      <ScrollTable label={t("order.lines")} minWidth={340}>
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -78,7 +79,7 @@ export function OrderPage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Stack gap={2} align="flex-end">
         <Text>{t("cart.subtotal", { amount: f.money(o.subtotal, o.currency) })}</Text>
         <Text>{t("cart.tax", { amount: f.money(o.tax, o.currency) })}</Text>

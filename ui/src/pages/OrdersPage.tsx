@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useOrderPages } from "../api/orders";
 import { useFormat } from "../lib/useFormat";
 import { usePageTitle } from "../shell/usePageTitle";
@@ -34,7 +35,7 @@ export function OrdersPage() {
       {pages.isError && <ProblemAlert error={pages.error} />}
       {pages.isSuccess && orders.length === 0 && <Text>{t("orders.none")}</Text>}
       {orders.length > 0 && (
-        <Table.ScrollContainer minWidth={360}>
+        <ScrollTable label={t("orders.title")} minWidth={360}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -63,7 +64,7 @@ export function OrdersPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       {pages.hasNextPage && (
         <Group justify="center">

@@ -2,6 +2,7 @@ import { notify } from "../lib/notify";
 import { Link, useNavigate, useParams } from "react-router";
 import { Anchor, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useAcceptQuote, useQuote } from "../api/quotes";
 import { isNotFound } from "../api/client";
 import { useAuth } from "../auth/useAuth";
@@ -39,7 +40,7 @@ export function QuotePage() {
         {t("quote.meta", { warehouse: q.warehouse_id, date: f.dateTime(q.created_at) })}
       </Text>
       {q.note && <Text>{t("quote.yourNote", { note: q.note })}</Text>}
-      <Table.ScrollContainer minWidth={340}>
+      <ScrollTable label={t("quote.lines")} minWidth={340}>
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -65,7 +66,7 @@ export function QuotePage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       {q.total && (
         <Stack gap={2} align="flex-end">
           <Text>{t("cart.subtotal", { amount: f.money(q.subtotal ?? "0", q.currency) })}</Text>

@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { Anchor, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useQuotePages } from "../api/quotes";
 import { useFormat } from "../lib/useFormat";
 import { usePageTitle } from "../shell/usePageTitle";
@@ -26,7 +27,7 @@ export function QuotesPage() {
       {pages.isError && <ProblemAlert error={pages.error} />}
       {pages.isSuccess && quotes.length === 0 && <Text>{t("quotes.none")}</Text>}
       {quotes.length > 0 && (
-        <Table.ScrollContainer minWidth={340}>
+        <ScrollTable label={t("quotes.title")} minWidth={340}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -53,7 +54,7 @@ export function QuotesPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       {pages.hasNextPage && (
         <Group justify="center">

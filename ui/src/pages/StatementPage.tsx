@@ -1,5 +1,6 @@
 import { Card, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { ScrollTable } from "../components/ScrollTable";
 import { useStatement } from "../api/documents";
 import { useFormat } from "../lib/useFormat";
 import { usePageTitle } from "../shell/usePageTitle";
@@ -41,7 +42,7 @@ export function StatementPage() {
         ))}
       </SimpleGrid>
       {s.by_currency.length > 1 && (
-        <Table.ScrollContainer minWidth={360}>
+        <ScrollTable label={t("statement.byCurrency")} minWidth={360}>
           <Table aria-label={t("statement.byCurrency")}>
             <Table.Thead>
               <Table.Tr>
@@ -64,7 +65,7 @@ export function StatementPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Stack>
   );

@@ -127,7 +127,7 @@ export function Layout() {
               aria-label={t("shell.menu")}
             />
             <Anchor component={Link} to="/" fw={700} c="inherit" underline="never">
-              {t("app.name")}
+              {auth.me?.store.name ?? t("app.name")}
             </Anchor>
             <Group gap="md" visibleFrom="md" component="nav" aria-label={t("shell.mainNav")}>
               <NavItems />
@@ -151,11 +151,11 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <ImpersonationBanner />
-        <main id="main">
+        <div id="main">
           <Suspense fallback={<Loading />}>
             <Outlet />
           </Suspense>
-        </main>
+        </div>
       </AppShell.Main>
     </AppShell>
   );
