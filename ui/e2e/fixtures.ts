@@ -204,7 +204,8 @@ export async function invitationLink(request: APIRequestContext, email: string, 
         link = m?.[1]?.replace(/&amp;/g, "&") ?? "";
         return link;
       },
-      { message: `an email with a link to ${email}`, timeout: 30_000 },
+      // The email goes through the outbox, the bus, the queue and the dev server's poller.
+      { message: `an email with a link to ${email}`, timeout: 90_000 },
     )
     .not.toBe("");
   return link;

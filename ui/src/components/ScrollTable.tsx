@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
  */
 export function ScrollTable({ label, minWidth, children }: { label: string; minWidth: number; children: ReactNode }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} style={{ overflowX: "auto" }}>
+    <div role="region" aria-label={label} tabIndex={0} style={{ overflowX: "auto", position: "relative" }}>
       <div style={{ minWidth }}>{children}</div>
     </div>
   );
