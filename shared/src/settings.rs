@@ -38,7 +38,28 @@ pub struct Settings {
     pub default_language: Language,
     /// ISO 4217.
     pub default_currency: String,
+    /// The store's IANA time zone (`America/Mexico_City`): the portal shows times in it.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
     pub updated_at: Option<String>,
+}
+
+fn default_time_zone() -> String {
+    "UTC".into()
+}
+
+/// An IANA time zone name as `Area/Location[/Sub]` (`America/Argentina/Buenos_Aires`, `UTC`,
+/// `Etc/GMT+6`). The shape only: the browsers and the emails check it against their own
+/// time zone database and fall back to UTC for a name they do not know.
+pub fn is_time_zone(name: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 32
+            && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
+    };
+    name.len() <= 64 && name.split('/').count() <= 3 && name.split('/').all(part)
 }
 
 impl Default for Settings {
@@ -54,6 +75,7 @@ impl Default for Settings {
             store_name: "B2B Portal".into(),
             default_language: Language::Es,
             default_currency: "MXN".into(),
+            time_zone: default_time_zone(),
             updated_at: None,
         }
     }
@@ -126,6 +148,12 @@ impl Settings {
                 "must be an ISO 4217 code such as MXN",
             ));
         }
+        if !is_time_zone(&self.time_zone) {
+            errors.push(FieldError::new(
+                "time_zone",
+                "must be an IANA time zone name such as America/Mexico_City",
+            ));
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -146,6 +174,7 @@ mod validation_tests {
             default_open_orders_cap: Some(Decimal::new(-1, 0)),
             store_name: "  ".into(),
             default_currency: "mxn".into(),
+            time_zone: "Mexico City".into(),
             ..Settings::default()
         };
         let Err(crate::AppError::Validation(errors)) = bad.validate() else {
@@ -158,8 +187,41 @@ mod validation_tests {
                 "order_claim_hours",
                 "default_open_orders_cap",
                 "store_name",
-                "default_currency"
+                "default_currency",
+                "time_zone"
             ]
         );
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        for ok in [
+            "UTC",
+            "America/Mexico_City",
+            "America/Argentina/Buenos_Aires",
+            "Europe/Bucharest",
+            "Etc/GMT+6",
+        ] {
+            assert!(is_time_zone(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "Mexico City",
+            "America/",
+            "/UTC",
+            "America/Mexico_City/x/y",
+            "<script>",
+            "America/../etc",
+        ] {
+            assert!(!is_time_zone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn settings_saved_before_the_time_zone_existed_read_as_utc() {
+        let mut json = serde_json::to_value(Settings::default()).unwrap();
+        json.as_object_mut().unwrap().remove("time_zone");
+        let read: Settings = serde_json::from_value(json).unwrap();
+        assert_eq!(read.time_zone, "UTC");
     }
 }

@@ -89,9 +89,19 @@ pub fn credit_summary(customer: &Customer, record: &CreditRecord) -> Option<Cred
     })
 }
 
+/// What the portal needs to know of the store to show it (F33).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoreSummary {
+    pub name: String,
+    /// IANA time zone the portal shows times in.
+    pub time_zone: String,
+    pub default_currency: String,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub principal: Principal,
+    pub store: StoreSummary,
     /// For staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff: Option<StaffUser>,
@@ -111,10 +121,17 @@ pub struct Me {
 #[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, description = "no valid session")))]
 async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json<Me>> {
+    let settings = shared::settings::load(&app.store).await?;
+    let store = StoreSummary {
+        name: settings.store_name,
+        time_zone: settings.time_zone,
+        default_currency: settings.default_currency,
+    };
     if principal.is_staff() {
         let staff = staff::current(&app.store, &principal).await?;
         return Ok(Json(Me {
             principal,
+            store,
             staff: Some(staff),
             customer: None,
             credit: None,
@@ -134,6 +151,7 @@ async fn me(State(app): State<AppState>, principal: Principal) -> AppResult<Json
         announcements::active_for(&app.store, &customer.tags, chrono::Utc::now()).await?;
     let credit = credit_summary(&customer, &record);
     Ok(Json(Me {
+        store,
         customer: Some(CustomerSummary::from(&customer)),
         credit: Some(credit),
         announcements: Some(announcements),

@@ -152,3 +152,33 @@ async fn health_says_ok_and_names_no_resource() {
     let table = ctx.env.app.store.table().to_string();
     assert!(!res.json.to_string().contains(&table));
 }
+
+#[tokio::test]
+async fn the_store_time_zone_is_a_setting_and_shows_in_me() {
+    let ctx = setup().await;
+    let (_, admin) = ctx.admin().await;
+    let acme = ctx.customer("Acme", &[], None).await;
+    let contact = ctx.contact(&acme, "ana@acme.com", None).await;
+    let token = ctx.contact_token(&contact);
+    let settings = ctx
+        .call("GET", "/v1/admin/settings", Some(&admin), None)
+        .await
+        .json;
+    let mut changed = settings.clone();
+    changed["time_zone"] = json!("America/Mexico_City");
+    let res = ctx
+        .call("PUT", "/v1/admin/settings", Some(&admin), Some(changed))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let mut bad = settings;
+    bad["time_zone"] = json!("Mexico City");
+    let res = ctx
+        .call("PUT", "/v1/admin/settings", Some(&admin), Some(bad))
+        .await;
+    staff_common::assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY, "time_zone");
+
+    let me = ctx.call("GET", "/v1/me", Some(&token), None).await.json;
+    assert_eq!(me["store"]["time_zone"], "America/Mexico_City");
+    let staff = ctx.call("GET", "/v1/me", Some(&admin), None).await.json;
+    assert_eq!(staff["store"]["time_zone"], "America/Mexico_City");
+}

@@ -315,9 +315,12 @@ async fn seed(
     let list =
         serde_json::from_value(json!({"id": PRICE_LIST, "name": "Mayoreo", "currency": "MXN"}))
             .map_err(|e| e.to_string())?;
-    shared::pricing::admin::create_price_list(&app.store, list)
-        .await
-        .map_err(|e| e.to_string())?;
+    match shared::pricing::admin::create_price_list(&app.store, list).await {
+        Ok(_) => {}
+        // The dev server's demo data already has it (the `ui-seed` part).
+        Err(shared::AppError::Conflict { .. }) => {}
+        Err(e) => return Err(e.to_string()),
+    }
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut items_csv = String::with_capacity(items * 90);
@@ -387,7 +390,50 @@ fn selected(part: &str) -> bool {
     named.is_empty() || named.iter().any(|n| n == part)
 }
 
+/// A step only run when named (`ui-seed`, which infra/scripts/bench.sh's `ui` part calls).
+fn named(part: &str) -> bool {
+    std::env::args().skip(1).any(|n| n == part)
+}
+
+/// `ui-seed`: the bench catalog (`BENCH_ITEMS`, default 100,000 items with prices and stock)
+/// into the table of a running dev server (`TABLE_NAME`), for the UI's figures: the items and
+/// prices go through the import route of a catalog router served here (a release build, so the
+/// seed is quick), the stock straight into the table; the dev server then serves them.
+async fn ui_seed() -> Result<(), String> {
+    let table = std::env::var("TABLE_NAME").map_err(|_| "ui-seed needs TABLE_NAME".to_string())?;
+    let items = env_number("BENCH_ITEMS", 100_000).max(100);
+    let sdk = shared::testing::local_sdk_config().await;
+    let app = shared::App::new(shared::config::Config::for_table(&table, &table), &sdk);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let router = catalog::router(app.clone());
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    shared::accounts::fixtures::put_staff_with_id(
+        &app,
+        "bench-admin",
+        "bench@seller.example.com",
+        "Bench",
+        shared::auth::StaffRole::Admin,
+        None,
+    )
+    .await;
+    let admin = Principal::staff("bench-admin", "Bench", shared::auth::StaffRole::Admin, 240)
+        .token(&app.config.jwt_secret);
+    let client = reqwest::Client::new();
+    let seeded = seed(&app, &client, &base, &admin, items).await;
+    server.abort();
+    seeded
+}
+
 async fn run() -> Result<(), String> {
+    if named("ui-seed") {
+        return ui_seed().await;
+    }
     if selected("catalog") {
         catalog().await?;
     }

@@ -6,8 +6,10 @@
 //! - [`merged_router`]: every HTTP function behind one router, as API Gateway routes them.
 //! - [`erp_sync_state`]: the erp-sync function's state on the local queues.
 //! - [`spawn_background`]: the queue pollers and the schedules, with the periods of [`Schedules`].
+//! - [`ui::with_ui`]: the built web UI (`ui/dist`) at `/`, as CloudFront serves it in AWS.
 
 pub mod consumers;
+pub mod ui;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -113,6 +113,12 @@ async fn serve() -> Result<(), String> {
     let erp = local_erp_sync(&app, &sqs, &provisioned);
     let router = merged_router(&app, &erp);
     let seeded = seed::run(&app, &router, &provisioned).await?;
+    // The web UI beside the API (after the seed, which only calls the API).
+    let dist = dev_server::ui::dist_dir();
+    if !dist.join("index.html").is_file() {
+        tracing::warn!(dist = %dist.display(), "the web UI is not built (make dev builds it); serving the API only");
+    }
+    let router = dev_server::ui::with_ui(router, &dist);
 
     let mut background = tokio::task::JoinSet::new();
     spawn_background(&mut background, &app, &erp, &sqs, &provisioned, &schedules).await?;
@@ -145,6 +151,7 @@ fn print_banner(port: &str, seeded: &seed::Summary, erp_base_url: Option<&str>) 
     let moto = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "http://127.0.0.1:5000".into());
     println!();
     println!("  B2B portal dev server");
+    println!("  web portal       {api}/            (staff console: {api}/admin)");
     println!("  API              {api}/v1/...");
     println!("  health           {api}/v1/health");
     println!("  OpenAPI          {api}/v1/openapi.json");

@@ -164,6 +164,7 @@ async fn store_settings(api: &Api<'_>) -> Result<(), String> {
     settings["b2b_mode"] = json!(true);
     settings["default_language"] = json!("es");
     settings["default_currency"] = json!("MXN");
+    settings["time_zone"] = json!("America/Mexico_City");
     api.call("PUT", "/v1/admin/settings", Some(settings))
         .await?;
     Ok(())

@@ -726,6 +726,7 @@ pub async fn update(
 
 /// Filters of the customer list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CustomerFilter {
     pub status: Option<CustomerStatus>,
     pub tag: Option<Tag>,
