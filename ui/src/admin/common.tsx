@@ -1,0 +1,96 @@
+// Small pieces every console page uses: the page heading (and document title), the admin-only
+// gate for controls, a "load more" button for cursor paging, and query states.
+import type { ReactNode } from "react";
+import { Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { useAuth } from "../auth/useAuth";
+import { usePageTitle } from "../shell/usePageTitle";
+import { Loading } from "../auth/guards";
+import { ProblemAlert } from "../components/ProblemAlert";
+
+/** Admins may do everything; agents only serve their customers (the API enforces it too). */
+export function useIsAdmin(): boolean {
+  const auth = useAuth();
+  return auth.isStaff && auth.me?.principal.role === "admin";
+}
+
+/** Renders its children for admins only: an agent is never offered an admin-only control. */
+export function AdminOnly({ children }: { children: ReactNode }) {
+  return useIsAdmin() ? <>{children}</> : null;
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  usePageTitle(title);
+  return (
+    <Group justify="space-between" align="center" wrap="wrap">
+      <Title order={1}>{title}</Title>
+      {children && <Group gap="sm">{children}</Group>}
+    </Group>
+  );
+}
+
+export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <Stack gap="sm" component="section" aria-label={title}>
+      <Group justify="space-between" wrap="wrap">
+        <Title order={2} size="h3">
+          {title}
+        </Title>
+        {actions}
+      </Group>
+      {children}
+    </Stack>
+  );
+}
+
+/** Pending, error, or empty: what a list shows before (or instead of) its rows. */
+export function QueryState({ q, empty }: { q: { isPending: boolean; isError: boolean; error: unknown }; empty?: boolean }) {
+  const { t } = useTranslation("admin");
+  if (q.isPending) return <Loading />;
+  if (q.isError) return <ProblemAlert error={q.error} />;
+  if (empty) return <Text c="dimmed">{t("common.none")}</Text>;
+  return null;
+}
+
+export function LoadMore({ q }: { q: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  const { t } = useTranslation("admin");
+  if (!q.hasNextPage) return null;
+  return (
+    <Button variant="default" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()} w="fit-content">
+      {t("common.loadMore")}
+    </Button>
+  );
+}
+
+const COLORS: Record<string, string> = {
+  pending: "orange",
+  active: "green",
+  approved: "green",
+  inactive: "gray",
+  blocked: "red",
+  rejected: "gray",
+  not_created: "gray",
+  invited: "blue",
+  queued: "gray",
+  running: "blue",
+  succeeded: "green",
+  failed: "red",
+};
+
+/** A customer, request, access or run state, translated (console messages). */
+export function StateBadge({ state }: { state: string }) {
+  const { t } = useTranslation("admin");
+  return (
+    <Badge color={COLORS[state] ?? "gray"} variant="filled" autoContrast>
+      {t(`state.${state}`, { defaultValue: state })}
+    </Badge>
+  );
+}
+
+/** Splits a comma-separated input into trimmed, non-empty values. */
+export function splitList(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
