@@ -21,15 +21,17 @@ port="${UI_TEST_PORT:-3120}"
 if [ "${UI_TEST_SKIP_BUILD:-}" != 1 ]; then
   echo "==> building the web UI and the dev server"
   (cd ui && npm run --silent build)
-  cargo build --quiet -p dev-server
+  cargo build --quiet -p dev-server -p erp-simulator
 fi
 
 stack_was_up=0
 infra/scripts/local-stack.sh status --test >/dev/null 2>&1 && stack_was_up=1
 server_pid=""
+erp_pid=""
 cleanup() {
   trap '' INT TERM
   if [ -n "$server_pid" ]; then terminate "$server_pid"; fi
+  if [ -n "$erp_pid" ]; then terminate "$erp_pid"; fi
   if [ "$stack_was_up" = 0 ]; then infra/scripts/local-stack.sh stop --test; fi
 }
 trap cleanup EXIT
@@ -41,11 +43,19 @@ mkdir -p "$logs"
 run_id="ui-e2e-$(date +%Y%m%d%H%M%S)-$$"
 random() { head -c 24 /dev/urandom | base64 | tr -d '\n/+='; }
 erp_key="$(random)"
+# The reference ERP simulator (memory only, with its demo changes), so that "sync now" in the
+# console pulls real changes: UI_TEST_ERP_PORT, default the dev server's port + 1.
+erp_port="${UI_TEST_ERP_PORT:-$((port + 1))}"
+erp_out_key="$(random)"
+ERP_SIM_PORT="$erp_port" ERP_SIM_API_KEY="$erp_out_key" ERP_SIM_STATE_FILE="" \
+  "$root/target/debug/erp-simulator" >"$logs/erp-sim.log" 2>&1 </dev/null &
+erp_pid=$!
 (
   export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
   export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
-  unset AWS_PROFILE AWS_SESSION_TOKEN ERP_BASE_URL
+  unset AWS_PROFILE AWS_SESSION_TOKEN
+  export ERP_BASE_URL="http://127.0.0.1:$erp_port" ERP_API_KEY_OUT="$erp_out_key"
   export TABLE_NAME="$run_id" EVENT_BUS_NAME="$run_id"
   export JWT_SECRET
   JWT_SECRET="$(random)$(random)"

@@ -62,35 +62,29 @@ export function LoadMore({ q }: { q: { hasNextPage: boolean; isFetchingNextPage:
   );
 }
 
+// Dark shades: white text on them keeps WCAG AA contrast.
 const COLORS: Record<string, string> = {
-  pending: "orange",
-  active: "green",
-  approved: "green",
-  inactive: "gray",
-  blocked: "red",
-  rejected: "gray",
-  not_created: "gray",
-  invited: "blue",
-  queued: "gray",
-  running: "blue",
-  succeeded: "green",
-  failed: "red",
+  pending: "orange.9",
+  active: "green.9",
+  approved: "green.9",
+  inactive: "gray.7",
+  blocked: "red.9",
+  rejected: "gray.7",
+  not_created: "gray.7",
+  invited: "blue.9",
+  queued: "gray.7",
+  running: "blue.9",
+  succeeded: "green.9",
+  failed: "red.9",
 };
 
 /** A customer, request, access or run state, translated (console messages). */
 export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation("admin");
   return (
-    <Badge color={COLORS[state] ?? "gray"} variant="filled" autoContrast>
+    <Badge color={COLORS[state] ?? "gray.7"} variant="filled">
       {t(`state.${state}`, { defaultValue: state })}
     </Badge>
   );
 }
 
-/** Splits a comma-separated input into trimmed, non-empty values. */
-export function splitList(raw: string): string[] {
-  return raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}

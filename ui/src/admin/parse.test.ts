@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseLines } from "./customers/PlaceOrderFor";
-import { parseTiers } from "./price-lists/PriceListPage";
-import { splitList } from "./common";
+import { parseLines } from "./parse";
+import { parseTiers } from "./parse";
+import { splitList } from "./parse";
 
 describe("order lines typed by staff", () => {
   it("reads a SKU and a quantity per line, whatever separates them", () => {

@@ -30,12 +30,13 @@ function Decisions({ r }: { r: AccountRequest }) {
             <Button size="xs" variant="outline" onClick={() => act("reject")} aria-describedby={`req-${r.id}`}>
               {t("requests.reject")}
             </Button>
-            <Button size="xs" variant="outline" color="red" onClick={() => act("block")} aria-describedby={`req-${r.id}`}>
+            <Button size="xs" variant="outline" color="red.9" onClick={() => act("block")} aria-describedby={`req-${r.id}`}>
               {t("requests.block")}
             </Button>
           </>
         )}
         <ConfirmButton
+          color="red.9"
           label={t("requests.delete")}
           title={t("requests.deleteTitle")}
           body={t("requests.deleteBody", { company: r.company })}

@@ -5,7 +5,8 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { useFormat } from "../../lib/useFormat";
 import { useAnnouncements, useCreateAnnouncement, useDeleteAnnouncement } from "../api/admin";
-import { AdminOnly, PageHeader, QueryState, Section, splitList } from "../common";
+import { AdminOnly, PageHeader, QueryState, Section } from "../common";
+import { splitList } from "../parse";
 
 /** `YYYY-MM-DDTHH:mm` in the browser's time for a datetime-local input. */
 function localInput(ms: number): string {
@@ -100,6 +101,7 @@ export function AnnouncementsPage() {
                   <Table.Td>
                     <AdminOnly>
                       <ConfirmButton
+                        color="red.9"
                         label={t("common.delete")}
                         title={t("announcements.deleteTitle")}
                         body={a.title}

@@ -78,7 +78,7 @@ function AccessButtons({ customerId, contact, onDone }: { customerId: string; co
             key={action}
             size="xs"
             variant={action === "create" ? "filled" : "outline"}
-            color={action === "block" ? "red" : undefined}
+            color={action === "block" ? "red.9" : undefined}
             loading={access.isPending && access.variables?.action === action}
             aria-describedby={`contact-${contact.email}`}
             onClick={() => access.mutate({ email: contact.email, action }, { onSuccess: onDone })}

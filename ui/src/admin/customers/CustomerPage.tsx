@@ -75,7 +75,7 @@ function StatusActions({ c }: { c: Customer }) {
             title={t(`customer.to.${s}`)}
             body={t("customer.statusConfirm", { name: c.name, status: t(`state.${s}`) })}
             confirmLabel={t(`customer.to.${s}`)}
-            color={s === "active" ? "green" : "red"}
+            color={s === "active" ? "green.9" : "red.9"}
             onConfirm={() => change.mutate(s)}
           />
         ))}

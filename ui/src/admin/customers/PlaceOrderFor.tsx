@@ -4,21 +4,8 @@ import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { usePlaceOrderFor, type Customer } from "../api/customers";
+import { parseLines } from "../parse";
 
-/** "SKU quantity" per line (tab, space, comma or semicolon between them). */
-export function parseLines(raw: string): { sku: string; quantity: number }[] | null {
-  const lines = raw
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const out: { sku: string; quantity: number }[] = [];
-  for (const l of lines) {
-    const m = /^(\S+)[\s,;]+(\d+)$/.exec(l);
-    if (!m) return null;
-    out.push({ sku: m[1]!, quantity: Number(m[2]) });
-  }
-  return out.length > 0 ? out : null;
-}
 
 /**
  * An order placed by staff for the customer, with every check an order has; one

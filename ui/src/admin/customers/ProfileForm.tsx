@@ -6,7 +6,8 @@ import { LANGUAGES } from "../../i18n";
 import { useUpdateCustomer, type Customer, type CustomerPatch } from "../api/customers";
 import { usePriceLists, useWarehouses } from "../api/catalog";
 import { useStaffUsers } from "../api/admin";
-import { Section, splitList, useIsAdmin } from "../common";
+import { Section, useIsAdmin } from "../common";
+import { splitList } from "../parse";
 
 type Form = {
   name: string;

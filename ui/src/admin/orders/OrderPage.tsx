@@ -24,12 +24,13 @@ function Actions({ o }: { o: Order }) {
           </Button>
         )}
         {o.status === "claimed" && (
-          <Button color="green.8" loading={act.isPending && act.variables?.action === "fulfil"} onClick={() => act.mutate({ action: "fulfil" })}>
+          <Button color="green.9" loading={act.isPending && act.variables?.action === "fulfil"} onClick={() => act.mutate({ action: "fulfil" })}>
             {t("order.fulfil")}
           </Button>
         )}
         {(o.status === "placed" || o.status === "claimed") && (
           <ConfirmButton
+            color="red.9"
             label={t("order.cancel")}
             title={t("order.cancel")}
             body={t("order.cancelBody")}

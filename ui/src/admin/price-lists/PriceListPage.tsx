@@ -6,18 +6,8 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useFormat } from "../../lib/useFormat";
 import { usePriceLists, usePrices, usePutPrices } from "../api/catalog";
 import { AdminOnly, LoadMore, PageHeader, QueryState, Section } from "../common";
+import { parseTiers } from "../parse";
 
-/** `10:95.00|50:90.00` -> tiers (as the import files write them). */
-export function parseTiers(raw: string): { min_quantity: number; unit_price: string }[] {
-  return raw
-    .split("|")
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const [q, price] = p.split(":");
-      return { min_quantity: Number(q), unit_price: (price ?? "").trim() };
-    });
-}
 
 /** F19: one price list's prices, with quantity tiers; admins set a price per SKU. */
 export function PriceListPage() {

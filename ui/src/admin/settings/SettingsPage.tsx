@@ -6,7 +6,8 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { LANGUAGES } from "../../i18n";
 import { notify } from "../../lib/notify";
 import { useSaveSettings, useSettings, type Settings } from "../api/admin";
-import { PageHeader, splitList } from "../common";
+import { PageHeader } from "../common";
+import { splitList } from "../parse";
 
 function SettingsForm({ initial }: { initial: Settings }) {
   const { t } = useTranslation("admin");

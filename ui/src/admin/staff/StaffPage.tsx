@@ -82,7 +82,7 @@ export function StaffPage() {
                       <Button
                         size="xs"
                         variant="outline"
-                        color={s.active ? "red" : undefined}
+                        color={s.active ? "red.9" : undefined}
                         aria-label={t(s.active ? "staff.deactivateOne" : "staff.activateOne", { name: s.name })}
                         onClick={() => update.mutate({ id: s.id, patch: { active: !s.active } })}
                       >
