@@ -267,7 +267,8 @@ test("journey 8: the console in es and pt-BR has no English left on the pages vi
     for (const path of ["/admin", "/admin/account-requests", "/admin/customers", `/admin/customers/${shop.id}`, "/admin/orders", "/admin/quotes", "/admin/items", "/admin/import", "/admin/announcements", "/admin/staff", "/admin/settings", "/admin/erp"]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await page.waitForLoadState("networkidle");
+      // Every query of the page answered (no loader left), then the texts are final.
+      await expect(page.locator(".mantine-Loader-root")).toHaveCount(0);
       await expectNoEnglish(page, lng);
       if (lng === "es") await expectAccessible(page, `${path} in ${lng}`);
     }

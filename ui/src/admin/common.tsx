@@ -1,6 +1,6 @@
 // Small pieces every console page uses: the page heading (and document title), the admin-only
 // gate for controls, a "load more" button for cursor paging, and query states.
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../auth/useAuth";
@@ -64,9 +64,9 @@ export function LoadMore({ q }: { q: { hasNextPage: boolean; isFetchingNextPage:
 
 // Dark shades: white text on them keeps WCAG AA contrast.
 const COLORS: Record<string, string> = {
-  pending: "orange.9",
-  active: "green.9",
-  approved: "green.9",
+  pending: "#a33a00",
+  active: "teal.9",
+  approved: "teal.9",
   inactive: "gray.7",
   blocked: "red.9",
   rejected: "gray.7",
@@ -74,7 +74,7 @@ const COLORS: Record<string, string> = {
   invited: "blue.9",
   queued: "gray.7",
   running: "blue.9",
-  succeeded: "green.9",
+  succeeded: "teal.9",
   failed: "red.9",
 };
 
@@ -88,3 +88,17 @@ export function StateBadge({ state }: { state: string }) {
   );
 }
 
+
+/**
+ * A confirmation shown in the page (a live region) rather than as a toast: it stays where the
+ * user acted and is announced by screen readers.
+ */
+export function useFlash(): [ReactNode, (message: string) => void] {
+  const [message, setMessage] = useState<string | null>(null);
+  const node = message ? (
+    <Text role="status" c="teal.9" fw={600}>
+      {message}
+    </Text>
+  ) : null;
+  return [node, setMessage];
+}

@@ -3,21 +3,20 @@ import { Anchor, Button, Group, NativeSelect, Stack, Table, Text } from "@mantin
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../lib/useFormat";
-import { notify } from "../../lib/notify";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { useAccountRequests, useDecideRequest, type AccountRequest, type Decision } from "../api/requests";
-import { AdminOnly, PageHeader, QueryState, StateBadge } from "../common";
+import { AdminOnly, PageHeader, QueryState, StateBadge, useFlash } from "../common";
 
 const STATUSES = ["pending", "approved", "rejected", "blocked"] as const;
 
-function Decisions({ r }: { r: AccountRequest }) {
+function Decisions({ r, onDone }: { r: AccountRequest; onDone: (message: string) => void }) {
   const { t } = useTranslation("admin");
   const decide = useDecideRequest();
   const act = (decision: Decision) =>
     decide.mutate(
       { id: r.id, decision },
-      { onSuccess: () => void notify({ message: t(`requests.done.${decision}`, { company: r.company }), color: "green" }) },
+      { onSuccess: () => onDone(t(`requests.done.${decision}`, { company: r.company })) },
     );
   return (
     <Stack gap={4}>
@@ -56,6 +55,7 @@ export function AccountRequestsPage() {
   const [status, setStatus] = useState("pending");
   const q = useAccountRequests(status);
   const rows = q.data?.items ?? [];
+  const [flash, setFlash] = useFlash();
   return (
     <Stack>
       <PageHeader title={t("requests.title")} />
@@ -66,6 +66,7 @@ export function AccountRequestsPage() {
         onChange={(e) => setStatus(e.currentTarget.value)}
         data={[{ value: "", label: t("common.any") }, ...STATUSES.map((s) => ({ value: s, label: t(`state.${s}`) }))]}
       />
+      {flash}
       <QueryState q={q} empty={q.isSuccess && rows.length === 0} />
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={700}>
@@ -104,7 +105,7 @@ export function AccountRequestsPage() {
                   </Table.Td>
                   <Table.Td>
                     <AdminOnly>
-                      <Decisions r={r} />
+                      <Decisions r={r} onDone={setFlash} />
                     </AdminOnly>
                   </Table.Td>
                 </Table.Tr>

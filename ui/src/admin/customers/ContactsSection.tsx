@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Anchor, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Paper, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useFormat } from "../../lib/useFormat";
@@ -103,8 +103,9 @@ export function ContactsSection({ c }: { c: Customer }) {
     <Section title={t("contacts.title")} actions={<AddContact customerId={c.id} />}>
       {q.data && <Text>{t("contacts.withAccess", { count: q.data.emails_with_access })}</Text>}
       {outcome && (
-        <Alert color="green" variant="light" role="status" title={t("contacts.outcome", { email: outcome.email })}>
+        <Paper withBorder p="sm" role="status">
           <Stack gap={4}>
+            <Text fw={600}>{t("contacts.outcome", { email: outcome.email })}</Text>
             <Text>
               {t("contacts.stateNow")} {t(`state.${outcome.access}`)}
               {outcome.invitation_expires_at ? ` · ${t("contacts.expires", { date: f.dateTime(outcome.invitation_expires_at) })}` : ""}
@@ -115,7 +116,7 @@ export function ContactsSection({ c }: { c: Customer }) {
               </Anchor>
             )}
           </Stack>
-        </Alert>
+        </Paper>
       )}
       <QueryState q={q} empty={q.isSuccess && rows.length === 0} />
       {rows.length > 0 && (

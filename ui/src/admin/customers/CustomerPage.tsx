@@ -7,9 +7,8 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { Loading } from "../../auth/guards";
 import { isNotFound } from "../../api/client";
 import { NotFoundPage } from "../../pages/NotFoundPage";
-import { notify } from "../../lib/notify";
 import { useActAsCustomer, useChangeStatus, useCustomer, useReadiness, type Customer, type CustomerStatus } from "../api/customers";
-import { PageHeader, Section, StateBadge, useIsAdmin } from "../common";
+import { PageHeader, Section, StateBadge, useFlash, useIsAdmin } from "../common";
 import { ProfileForm } from "./ProfileForm";
 import { ContactsSection } from "./ContactsSection";
 import { ActivitySection, EmailSection, TimelineSection } from "./HistorySections";
@@ -34,7 +33,7 @@ function ReadinessChecklist({ id }: { id: string }) {
             <List.Item
               key={req}
               icon={
-                <ThemeIcon size={20} radius="xl" color={missing ? "red.8" : "green.8"} aria-hidden>
+                <ThemeIcon size={20} radius="xl" color={missing ? "red.9" : "teal.9"} aria-hidden>
                   {missing ? "✗" : "✓"}
                 </ThemeIcon>
               }
@@ -45,7 +44,7 @@ function ReadinessChecklist({ id }: { id: string }) {
         })}
       </List>
       {r.data.problems.map((p) => (
-        <Text key={p.field} c="red.8" size="sm">
+        <Text key={p.field} c="red.9" size="sm">
           {p.field}: {p.reason}
         </Text>
       ))}
@@ -75,7 +74,7 @@ function StatusActions({ c }: { c: Customer }) {
             title={t(`customer.to.${s}`)}
             body={t("customer.statusConfirm", { name: c.name, status: t(`state.${s}`) })}
             confirmLabel={t(`customer.to.${s}`)}
-            color={s === "active" ? "green.9" : "red.9"}
+            color={s === "active" ? "teal.9" : "red.9"}
             onConfirm={() => change.mutate(s)}
           />
         ))}
@@ -110,6 +109,7 @@ export function CustomerPage() {
   const admin = useIsAdmin();
   const c = useCustomer(id);
   const [saved, setSaved] = useState(0);
+  const [flash, setFlash] = useFlash();
   if (c.isPending) return <Loading />;
   if (c.isError) return isNotFound(c.error) ? <NotFoundPage /> : <ProblemAlert error={c.error} />;
   const customer = c.data;
@@ -134,9 +134,10 @@ export function CustomerPage() {
         c={customer}
         onSaved={() => {
           setSaved((n) => n + 1);
-          void notify({ message: t("customer.saved"), color: "green" });
+          setFlash(t("customer.saved"));
         }}
       />
+      {flash}
       <CustomerPricesSection c={customer} />
       {admin && <StatusActions c={customer} />}
       <EmailSection c={customer} />

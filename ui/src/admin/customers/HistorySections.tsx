@@ -3,9 +3,8 @@ import { Badge, Button, NativeSelect, Stack, Table, Text, TextInput, Textarea } 
 import { useTranslation } from "react-i18next";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useFormat } from "../../lib/useFormat";
-import { notify } from "../../lib/notify";
 import { useActivity, useAddNote, useContacts, useEmailCustomer, useTimeline, type Customer } from "../api/customers";
-import { LoadMore, QueryState, Section } from "../common";
+import { LoadMore, QueryState, Section, useFlash } from "../common";
 
 /** F10: what the customer's contacts did in the portal, impersonated sessions marked. */
 export function ActivitySection({ id }: { id: string }) {
@@ -34,7 +33,7 @@ export function ActivitySection({ id }: { id: string }) {
                   <Table.Td>
                     {a.actor_name}
                     {a.impersonated_by && (
-                      <Badge ml="xs" color="orange.9" variant="filled">
+                      <Badge ml="xs" color="#a33a00" variant="filled">
                         {t("activity.impersonated", { staff: a.impersonated_by })}
                       </Badge>
                     )}
@@ -98,6 +97,7 @@ export function EmailSection({ c }: { c: Customer }) {
   const contacts = useContacts(c.id);
   const send = useEmailCustomer(c.id);
   const [to, setTo] = useState(c.email);
+  const [flash, setFlash] = useFlash();
   const [subject, setSubject] = useState("");
   const [message, setMessage] = useState("");
   const addresses = [c.email, ...(contacts.data?.items ?? []).map((x) => x.email).filter((e) => e !== c.email)];
@@ -112,7 +112,7 @@ export function EmailSection({ c }: { c: Customer }) {
               onSuccess: () => {
                 setSubject("");
                 setMessage("");
-                void notify({ message: t("email.sent", { to }), color: "green" });
+                setFlash(t("email.sent", { to }));
               },
             },
           );
@@ -123,6 +123,7 @@ export function EmailSection({ c }: { c: Customer }) {
           <TextInput label={t("email.subject")} required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} />
           <Textarea label={t("email.message")} required autosize minRows={4} value={message} onChange={(e) => setMessage(e.currentTarget.value)} />
           <ProblemAlert error={send.error} />
+          {flash}
           <Button type="submit" loading={send.isPending} w="fit-content">
             {t("email.send")}
           </Button>

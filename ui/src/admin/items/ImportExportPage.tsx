@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, Group, NativeSelect, Stack, Table, Text } from "@mantine/core";
+import { Alert, Button, Group, NativeSelect, Paper, Stack, Table, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
@@ -81,14 +81,17 @@ function ImportForm() {
         </Group>
       </form>
       {imp.data && (
-        <Alert color="green" variant="light" role="status" title={t("import.applied")}>
-          {t("import.report", {
-            rows: imp.data.rows,
-            created: imp.data.created,
-            updated: imp.data.updated,
-            unchanged: imp.data.unchanged,
-          })}
-        </Alert>
+        <Paper withBorder p="sm" role="status">
+          <Text fw={600}>{t("import.applied")}</Text>
+          <Text>
+            {t("import.report", {
+              rows: imp.data.rows,
+              created: imp.data.created,
+              updated: imp.data.updated,
+              unchanged: imp.data.unchanged,
+            })}
+          </Text>
+        </Paper>
       )}
       {rowProblem ? <RowReport problem={rowProblem} /> : <ProblemAlert error={imp.error} />}
     </Section>

@@ -7,14 +7,14 @@ import { Loading } from "../../auth/guards";
 import { NotFoundPage } from "../../pages/NotFoundPage";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useFormat } from "../../lib/useFormat";
-import { notify } from "../../lib/notify";
 import { useAdminItem, useItemStock, useSetStock, useUpdateItem, useWarehouses, type Item, type ItemInput } from "../api/catalog";
-import { PageHeader, QueryState, Section, useIsAdmin } from "../common";
+import { PageHeader, QueryState, Section, useFlash, useIsAdmin } from "../common";
 import { ItemFields } from "./ItemsPage";
 
 function EditItem({ item }: { item: Item }) {
   const { t } = useTranslation("admin");
   const update = useUpdateItem(item.sku);
+  const [flash, setFlash] = useFlash();
   const [v, setV] = useState<ItemInput>({ ...item, brand: item.brand ?? "", description: item.description ?? "" });
   return (
     <Section title={t("items.edit")}>
@@ -23,13 +23,14 @@ function EditItem({ item }: { item: Item }) {
           e.preventDefault();
           const { name, item_type, brand, unit, tax_rate, active, description } = v;
           update.mutate({ name, item_type, brand, unit, tax_rate, active, description }, {
-            onSuccess: () => void notify({ message: t("common.saved"), color: "green" }),
+            onSuccess: () => setFlash(t("common.saved")),
           });
         }}
       >
         <Stack>
           <ItemFields v={v} set={setV} />
           <ProblemAlert error={update.error} />
+          {flash}
           <Button type="submit" loading={update.isPending} w="fit-content">
             {t("common.save")}
           </Button>

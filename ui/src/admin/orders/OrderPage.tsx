@@ -24,7 +24,7 @@ function Actions({ o }: { o: Order }) {
           </Button>
         )}
         {o.status === "claimed" && (
-          <Button color="green.9" loading={act.isPending && act.variables?.action === "fulfil"} onClick={() => act.mutate({ action: "fulfil" })}>
+          <Button color="teal.9" loading={act.isPending && act.variables?.action === "fulfil"} onClick={() => act.mutate({ action: "fulfil" })}>
             {t("order.fulfil")}
           </Button>
         )}

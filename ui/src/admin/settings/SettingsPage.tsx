@@ -4,14 +4,14 @@ import { useTranslation } from "react-i18next";
 import { Loading } from "../../auth/guards";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { LANGUAGES } from "../../i18n";
-import { notify } from "../../lib/notify";
 import { useSaveSettings, useSettings, type Settings } from "../api/admin";
-import { PageHeader } from "../common";
+import { PageHeader, useFlash } from "../common";
 import { splitList } from "../parse";
 
 function SettingsForm({ initial }: { initial: Settings }) {
   const { t } = useTranslation("admin");
   const save = useSaveSettings();
+  const [flash, setFlash] = useFlash();
   const [v, setV] = useState({
     ...initial,
     emails: initial.seller_notification_emails.join(", "),
@@ -37,7 +37,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
             default_language: v.default_language,
             default_currency: v.default_currency.trim().toUpperCase(),
           },
-          { onSuccess: () => void notify({ message: t("common.saved"), color: "green" }) },
+          { onSuccess: () => setFlash(t("common.saved")) },
         );
       }}
     >
@@ -68,6 +68,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
         </SimpleGrid>
         <Checkbox label={t("settings.b2b")} checked={v.b2b_mode} onChange={(e) => setV({ ...v, b2b_mode: e.currentTarget.checked })} />
         <ProblemAlert error={save.error} />
+        {flash}
         <Button type="submit" loading={save.isPending} w="fit-content">
           {t("common.save")}
         </Button>
