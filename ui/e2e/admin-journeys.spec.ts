@@ -7,6 +7,7 @@ import { agent, deadLetter, expectNoEnglish } from "./admin-helpers";
 const item = (name: string, price: string, stock: Record<string, number> = { 0: 50 }) => ({ name, brand: "Acme", price, stock });
 
 test("journey 1: a request is approved, made ready, invited over email and WhatsApp; the contact sets a password", async ({ page, portal, browser, request }) => {
+  test.slow(); // many pages on a small shared machine
   // A price list and warehouses to make the new customer ready with.
   const shop = await portal.shop({ items: [item("Ready hammer", "10.00")] });
   const run = uid();
@@ -71,6 +72,7 @@ test("journey 1: a request is approved, made ready, invited over email and Whats
 });
 
 test("journey 2: a buyer orders in the storefront; an admin claims and fulfils it; the buyer sees the status", async ({ page, portal, browser }) => {
+  test.slow(); // many pages on a small shared machine
   const shop = await portal.shop({ items: [item("Claimable drill", "250.00")] });
   const buyer = await portal.contact(shop.id, "a-long-password-1", "Bruno Buyer");
 
@@ -160,6 +162,7 @@ test("journey 4: an import with a bad row applies nothing and says which row; a 
 });
 
 test("journey 5: an agent sees only its customers and their orders, and no admin-only control", async ({ page, portal }) => {
+  test.slow(); // many pages on a small shared machine
   const mine = await portal.shop({ items: [item("Agent item", "5.00")], customerName: `Mine ${uid()}` });
   const other = await portal.shop({ items: [item("Other item", "5.00")], customerName: `Other ${uid()}` });
   const a = await agent(portal, [mine.id]);
@@ -230,6 +233,7 @@ test("journey 6: sync now adds a run with its counts to the history; a dead lett
 });
 
 test("journey 7: an announcement for a tag shows to a customer with that tag and not to another", async ({ page, portal, browser }) => {
+  test.slow(); // many pages on a small shared machine
   const tag = `t${uid().toLowerCase()}`;
   const tagged = await portal.shop({ items: [item("Tagged item", "5.00")], tags: [tag] });
   const plain = await portal.shop({ items: [item("Plain item", "5.00")] });
@@ -257,6 +261,7 @@ test("journey 7: an announcement for a tag shows to a customer with that tag and
 });
 
 test("journey 8: the console in es and pt-BR has no English left on the pages visited", async ({ page, portal }) => {
+  test.slow(); // many pages on a small shared machine
   const shop = await portal.shop({ items: [item("Translated item", "5.00")] });
   await portal.contact(shop.id);
   await logIn(page, ADMIN, DEMO_PASSWORD);

@@ -76,6 +76,14 @@ const COLORS: Record<string, string> = {
   running: "blue.9",
   succeeded: "teal.9",
   failed: "red.9",
+  placed: "blue.9",
+  claimed: "violet.9",
+  fulfilled: "teal.9",
+  cancelled: "gray.7",
+  expired: "gray.7",
+  requested: "blue.9",
+  answered: "violet.9",
+  accepted: "teal.9",
 };
 
 /** A customer, request, access or run state, translated (console messages). */
@@ -101,4 +109,14 @@ export function useFlash(): [ReactNode, (message: string) => void] {
     </Text>
   ) : null;
   return [node, setMessage];
+}
+
+/** An order's or a quote's status, in the console's words and AA-contrast colors. */
+export function StatusBadge({ status, of }: { status: string; of: "order" | "quote" }) {
+  const { t } = useTranslation("admin");
+  return (
+    <Badge color={COLORS[status] ?? "gray.7"} variant="filled">
+      {t(`${of}Status.${status}`, { defaultValue: status })}
+    </Badge>
+  );
 }

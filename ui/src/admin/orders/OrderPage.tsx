@@ -6,11 +6,10 @@ import { shortId } from "../../lib/ids";
 import { isNotFound } from "../../api/client";
 import { Loading } from "../../auth/guards";
 import { NotFoundPage } from "../../pages/NotFoundPage";
-import { StatusBadge } from "../../components/StatusBadge";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { useAdminOrder, useOrderAction, type Order } from "../api/orders";
-import { PageHeader, Section } from "../common";
+import { PageHeader, Section, StatusBadge } from "../common";
 
 function Actions({ o }: { o: Order }) {
   const { t } = useTranslation("admin");
@@ -64,7 +63,7 @@ export function AdminOrderPage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t("order.title", { id: o.erp_number ?? shortId(o.id) })}>
-        <StatusBadge status={o.status} />
+        <StatusBadge status={o.status} of="order" />
       </PageHeader>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <Stack gap={2}>

@@ -3,10 +3,9 @@ import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../lib/useFormat";
 import { shortId } from "../../lib/ids";
-import { StatusBadge } from "../../components/StatusBadge";
 import { useAdminOrderPages } from "../api/orders";
 import { useCustomer } from "../api/customers";
-import { LoadMore, PageHeader, QueryState } from "../common";
+import { LoadMore, PageHeader, QueryState, StatusBadge } from "../common";
 
 export const ORDER_STATUSES = ["placed", "claimed", "fulfilled", "cancelled", "expired"] as const;
 
@@ -79,7 +78,7 @@ export function AdminOrdersPage() {
                   </Table.Td>
                   <Table.Td>{f.dateTime(o.created_at)}</Table.Td>
                   <Table.Td>
-                    <StatusBadge status={o.status} />
+                    <StatusBadge status={o.status} of="order" />
                   </Table.Td>
                   <Table.Td>{o.status === "placed" ? f.dateTime(o.expires_at) : "—"}</Table.Td>
                   <Table.Td ta="right">{f.money(o.total, o.currency)}</Table.Td>

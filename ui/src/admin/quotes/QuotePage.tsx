@@ -7,10 +7,9 @@ import { shortId } from "../../lib/ids";
 import { isNotFound } from "../../api/client";
 import { Loading } from "../../auth/guards";
 import { NotFoundPage } from "../../pages/NotFoundPage";
-import { StatusBadge } from "../../components/StatusBadge";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useAdminQuote, useAnswerQuote, type CustomerQuote } from "../api/orders";
-import { PageHeader, Section } from "../common";
+import { PageHeader, Section, StatusBadge } from "../common";
 
 function inDays(n: number): string {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -70,7 +69,7 @@ export function AdminQuotePage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t("quote.title", { id: shortId(x.id) })}>
-        <StatusBadge status={x.status} />
+        <StatusBadge status={x.status} of="quote" />
       </PageHeader>
       <Text>
         {t("orders.customer")}:{" "}

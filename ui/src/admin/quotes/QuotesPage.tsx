@@ -4,9 +4,8 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../lib/useFormat";
 import { shortId } from "../../lib/ids";
-import { StatusBadge } from "../../components/StatusBadge";
 import { useAdminQuotes } from "../api/orders";
-import { PageHeader, QueryState } from "../common";
+import { PageHeader, QueryState, StatusBadge } from "../common";
 
 const QUOTE_STATUSES = ["requested", "answered", "accepted", "expired"] as const;
 
@@ -51,7 +50,7 @@ export function AdminQuotesPage() {
                   <Table.Td>{x.customer_name}</Table.Td>
                   <Table.Td>{f.dateTime(x.created_at)}</Table.Td>
                   <Table.Td>
-                    <StatusBadge status={x.status} />
+                    <StatusBadge status={x.status} of="quote" />
                   </Table.Td>
                   <Table.Td>{x.lines.length}</Table.Td>
                 </Table.Tr>
