@@ -26,6 +26,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
         e.preventDefault();
         save.mutate(
           {
+            // Fields this form does not show (added to the API later) are sent back unchanged.
+            ...initial,
             store_name: v.store_name.trim(),
             b2b_mode: v.b2b_mode,
             stock_display: v.stock_display,
