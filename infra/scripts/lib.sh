@@ -35,6 +35,10 @@ start_test_dev_server() {
     export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:${TEST_DDB_PORT:-8010}"
     export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
     unset AWS_PROFILE AWS_SESSION_TOKEN ERP_BASE_URL
+    # An ERP for "sync now" when the caller runs one (ui-test.sh runs the simulator).
+    if [ -n "${TEST_ERP_BASE_URL:-}" ]; then
+      export ERP_BASE_URL="$TEST_ERP_BASE_URL" ERP_API_KEY_OUT="${TEST_ERP_API_KEY_OUT:-}"
+    fi
     export TABLE_NAME="$name" EVENT_BUS_NAME="$name"
     JWT_SECRET="$(random_key)$(random_key)"
     export JWT_SECRET ERP_API_KEY="$dev_server_erp_key"

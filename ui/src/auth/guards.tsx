@@ -9,7 +9,8 @@ export function Loading() {
   const { t } = useTranslation();
   return (
     <Center p="xl">
-      <Loader aria-label={t("common.loading")} />
+      {/* role="status": an aria-label needs a role to be allowed (axe aria-prohibited-attr). */}
+      <Loader role="status" aria-label={t("common.loading")} />
     </Center>
   );
 }
