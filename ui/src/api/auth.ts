@@ -19,9 +19,14 @@ export function useLogin() {
 
 export function useLogout() {
   const qc = useQueryClient();
-  return () => {
-    // The API has no logout route yet: forgetting the token ends the session in this browser
-    // (it expires on its own; a blocked access is refused at once by the API).
+  return async () => {
+    // The API ends this session for good (POST /v1/auth/logout), so a copied token stops working
+    // too; the browser forgets it even when the API cannot be reached.
+    try {
+      await api.POST("/v1/auth/logout");
+    } catch {
+      // Offline: the token still expires on its own.
+    }
     clearSession();
     qc.clear();
   };

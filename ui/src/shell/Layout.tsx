@@ -93,8 +93,7 @@ function UserMenu() {
         size="xs"
         variant="subtle"
         onClick={() => {
-          logout();
-          navigate("/login");
+          void logout().then(() => navigate("/login"));
         }}
       >
         {t("nav.logout")}
