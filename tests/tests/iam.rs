@@ -15,9 +15,17 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-/// Actions a policy may allow although no test's code issues them, each with its reason. The
-/// one place for deliberate exceptions.
+/// Actions a policy may allow although no test's code issues them (and partitions a LeadingKeys
+/// condition may allow although no test writes them, as `write:<prefix>`), each with its reason.
+/// The one place for deliberate exceptions.
 const EXCEPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "expire-orders",
+        "dynamodb:BatchGetItem write:STOCKJOB#",
+        "resume_stock_jobs finishes the fulfil or cancel of an order too large for one transaction \
+         when its function stopped between chunks (it re-reads the lines' stock in one \
+         BatchGetItem and writes the job's STOCKJOB# record); no test stops a fulfil half-way",
+    ),
     (
         "notifications",
         "sqs:ReceiveMessage sqs:DeleteMessage sqs:ChangeMessageVisibility sqs:GetQueueAttributes",
@@ -213,6 +221,9 @@ fn compare(
             ));
         }
         for prefix in policy.write_prefixes.difference(&used.write_prefixes) {
+            if excepted(function, &format!("write:{prefix}")) {
+                continue;
+            }
             problems.push(format!(
                 "{function}: the LeadingKeys condition allows writing {prefix}*, which no test's code writes"
             ));
@@ -256,10 +267,11 @@ fn every_function_policy_is_explicit_and_every_exception_names_a_function() {
             .get(*function)
             .unwrap_or_else(|| panic!("exception for unknown function {function}"));
         for action in actions.split(' ') {
-            assert!(
-                policy.actions.contains(action),
-                "{function}: exception {action} not in its policy"
-            );
+            let allowed = match action.strip_prefix("write:") {
+                Some(prefix) => policy.write_prefixes.contains(prefix),
+                None => policy.actions.contains(action),
+            };
+            assert!(allowed, "{function}: exception {action} not in its policy");
         }
         assert!(reason.len() > 20, "{function}: say why");
     }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::json;
 use shared::auth::Permissions;
+use shared::aws_ops::within;
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
 use shared::orders::{intent, Actor, LineRequest};
 use shared::store::keys;
@@ -216,13 +217,16 @@ async fn a_crash_between_chunks_is_undone_by_the_sweeper() {
     }
 
     // A young intent is left alone (its placer may still be working)...
-    let report = intent::sweep_intents(&w.env.app, 600).await.unwrap();
+    // The sweeper runs in the expire-orders function (its IAM policy is checked against this).
+    let report = within("expire-orders", intent::sweep_intents(&w.env.app, 600))
+        .await
+        .unwrap();
     assert_eq!(report, intent::IntentSweep::default());
     // ...an old one is undone; two sweepers at once release each unit once.
     let app = w.env.app();
     let (a, b) = tokio::join!(
-        intent::sweep_intents(&app, 0),
-        intent::sweep_intents(&app, 0)
+        within("expire-orders", intent::sweep_intents(&app, 0)),
+        within("expire-orders", intent::sweep_intents(&app, 0))
     );
     assert_eq!(a.unwrap().undone + b.unwrap().undone, 1);
     nothing_left_behind(&w, &c, "crash", &skus).await;
@@ -267,7 +271,9 @@ async fn a_crash_after_every_chunk_is_finished_by_the_sweeper() {
             .await
             .is_err()
     );
-    let report = intent::sweep_intents(&w.env.app, 0).await.unwrap();
+    let report = within("expire-orders", intent::sweep_intents(&w.env.app, 0))
+        .await
+        .unwrap();
     assert_eq!(report.finished, 1);
     // The order exists with its stock; the client's retry gets it.
     assert!(w.reserved(&skus).await.values().all(|r| *r == 1));

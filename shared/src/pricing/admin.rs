@@ -652,7 +652,9 @@ pub async fn batch_write(store: &Store, writes: Vec<WriteRequest>) -> Result<(),
             match chunks.next() {
                 Some(chunk) => {
                     let store = store.clone();
-                    running.spawn(async move { write_chunk(&store, chunk).await });
+                    running.spawn(crate::aws_ops::inherit(async move {
+                        write_chunk(&store, chunk).await
+                    }));
                 }
                 None => break,
             }

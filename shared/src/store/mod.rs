@@ -467,7 +467,9 @@ impl Store {
             while running.len() < concurrency.max(1) {
                 let Some(chunk) = pending.next() else { break };
                 let store = self.clone();
-                running.spawn(async move { store.batch_get_items(chunk).await });
+                running.spawn(crate::aws_ops::inherit(async move {
+                    store.batch_get_items(chunk).await
+                }));
             }
             match running.join_next().await {
                 None => return Ok(found),

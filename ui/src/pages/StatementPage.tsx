@@ -21,7 +21,7 @@ export function StatementPage() {
     ["unpaid", s.unpaid, s.currency],
     ["overdue", s.overdue, s.currency],
     ["notYetDue", s.not_yet_due, s.currency],
-    ["creditAvailable", s.credit.available, s.credit.currency],
+    ["creditAvailable", s.credit.available, s.credit.currency ?? s.currency],
   ];
   return (
     <Stack>
