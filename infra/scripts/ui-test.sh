@@ -56,5 +56,6 @@ echo "==> Playwright (chromium) against http://127.0.0.1:$port"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export UI_BASE_URL="http://127.0.0.1:$port"
 export MOTO_URL="http://127.0.0.1:$moto_port"
+export UI_TEST_TABLE="$run_id"
 export ERP_API_KEY="$dev_server_erp_key"
 (cd ui && node_modules/.bin/playwright test "$@")

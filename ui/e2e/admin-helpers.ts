@@ -30,11 +30,13 @@ async function sqs(request: APIRequestContext, form: Record<string, string>): Pr
 
 /**
  * A message in the `erp-sync` DLQ of the dev server under test (its queues are named after its
- * table, which /v1/health reports): a pull of a sync run that does not exist.
+ * table, which ui-test.sh passes in UI_TEST_TABLE; /v1/health names no resource): a pull of a
+ * sync run that does not exist.
  */
 export async function deadLetter(request: APIRequestContext): Promise<string> {
-  const health = (await (await request.get("/v1/health")).json()) as { table: string };
-  const answer = await sqs(request, { Action: "GetQueueUrl", QueueName: `${health.table}-erp-sync-dlq` });
+  const table = process.env.UI_TEST_TABLE ?? "";
+  expect(table, "UI_TEST_TABLE (set by infra/scripts/ui-test.sh)").not.toBe("");
+  const answer = await sqs(request, { Action: "GetQueueUrl", QueueName: `${table}-erp-sync-dlq` });
   const queueUrl = /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(answer)?.[1] ?? "";
   expect(queueUrl, "the DLQ of this run").not.toBe("");
   const runId = `RUN-GONE-${uid()}`;

@@ -10,7 +10,8 @@ export function ConfirmButton({
   confirmLabel,
   withReason,
   loading,
-  color = "red",
+  // Shade 9: white text on it (and red text on white) stays above WCAG AA contrast.
+  color = "red.9",
   onConfirm,
 }: {
   label: string;
@@ -35,6 +36,8 @@ export function ConfirmButton({
         onClose={() => setOpen(false)}
         title={title}
         centered
+        // No fade: a dialog half-faded in is also half readable (and fails contrast checks).
+        transitionProps={{ duration: 0 }}
         closeButtonProps={{ "aria-label": t("common.close") }}
       >
         <Stack>
