@@ -299,11 +299,11 @@ pub async fn claim(
 /// even if the lease ran out meanwhile, since the effect did happen.
 pub async fn complete(store: &Store, claim: &ClaimToken, note: &str) -> Result<(), StoreError> {
     store
-        .update_if(
+        .update(
             &keys::processed_pk(&claim.consumer, &claim.event_id),
             keys::PROCESSED_SK,
             "SET #state = :done, done_at = :at, note = :note REMOVE lease_until",
-            "attribute_exists(PK)",
+            Some("attribute_exists(PK)"),
             &[("#state", "state")],
             vec![
                 (":done", crate::store::s(DONE)),

@@ -99,6 +99,26 @@ pub fn key_of(pk: &str, sk: &str) -> Item {
     HashMap::from([(keys::PK.into(), s(pk)), (keys::SK.into(), s(sk))])
 }
 
+/// The `#name` and `:value` placeholders of an expression as the SDK takes them; `None` when
+/// there are none (DynamoDB refuses an empty map).
+fn expression_maps(
+    names: &[(&str, &str)],
+    values: Vec<(&str, AttributeValue)>,
+) -> (Option<HashMap<String, String>>, Option<Item>) {
+    let names: HashMap<String, String> = names
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let values: Item = values
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    (
+        (!names.is_empty()).then_some(names),
+        (!values.is_empty()).then_some(values),
+    )
+}
+
 /// One page of a query and the opaque cursor of the next one.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -252,40 +272,11 @@ impl Store {
             .table_name(&self.table)
             .set_item(Some(item(keys, entity)?))
             .condition_expression(condition);
-        for (k, v) in names {
-            put = put.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            put = put.expression_attribute_values(k, v);
-        }
+        let (names, values) = expression_maps(names, values);
+        put = put
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         put.send().await.map_err(StoreError::from_sdk)?;
-        Ok(())
-    }
-
-    /// One conditional UpdateItem (`ConditionFailed` when `condition` does not hold).
-    pub async fn update_if(
-        &self,
-        pk: &str,
-        sk: &str,
-        update_expression: &str,
-        condition: &str,
-        names: &[(&str, &str)],
-        values: Vec<(&str, AttributeValue)>,
-    ) -> Result<(), StoreError> {
-        let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_of(pk, sk)))
-            .update_expression(update_expression)
-            .condition_expression(condition);
-        for (k, v) in names {
-            update = update.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            update = update.expression_attribute_values(k, v);
-        }
-        update.send().await.map_err(StoreError::from_sdk)?;
         Ok(())
     }
 
@@ -304,12 +295,10 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(key_of(pk, sk)))
             .condition_expression(condition);
-        for (k, v) in names {
-            delete = delete.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            delete = delete.expression_attribute_values(k, v);
-        }
+        let (names, values) = expression_maps(names, values);
+        delete = delete
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         delete.send().await.map_err(StoreError::from_sdk)?;
         Ok(())
     }
@@ -575,12 +564,10 @@ impl Store {
             .set_key(Some(key_of(pk, sk)))
             .update_expression(update_expression)
             .set_condition_expression(condition.map(str::to_string));
-        for (k, v) in names {
-            req = req.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            req = req.expression_attribute_values(k, v);
-        }
+        let (names, values) = expression_maps(names, values);
+        req = req
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         req.send().await.map_err(StoreError::from_sdk)?;
         Ok(())
     }
@@ -600,12 +587,10 @@ impl Store {
             .set_key(Some(key_of(pk, sk)))
             .update_expression(update_expression)
             .set_condition_expression(condition.map(str::to_string));
-        for (k, v) in names {
-            update = update.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            update = update.expression_attribute_values(k, v);
-        }
+        let (names, values) = expression_maps(names, values);
+        update = update
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         let update = update
             .build()
             .map_err(|e| StoreError::Other(e.to_string()))?;
@@ -625,12 +610,10 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(key_of(pk, sk)))
             .condition_expression(condition);
-        for (k, v) in names {
-            check = check.expression_attribute_names(*k, *v);
-        }
-        for (k, v) in values {
-            check = check.expression_attribute_values(k, v);
-        }
+        let (names, values) = expression_maps(names, values);
+        check = check
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         let check = check
             .build()
             .map_err(|e| StoreError::Other(e.to_string()))?;
