@@ -18,11 +18,16 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
+    BeforeSerializationInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+
+pub mod usage;
 
 /// The environment variable naming the folder the records go to.
 pub const LOG_DIR_VAR: &str = "AWS_OPERATIONS_LOG_DIR";
@@ -69,12 +74,49 @@ impl Intercept for Recorder {
         "AwsOperationsRecorder"
     }
 
+    fn modify_before_serialization(
+        &self,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if usage::enabled() && Self::is_dynamodb(cfg).is_some() {
+            usage::ask_for_capacity(context.input_mut());
+        }
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if !usage::enabled() {
+            return Ok(());
+        }
+        if let (Some(meta), Ok(output)) = (Self::is_dynamodb(cfg), context.output_or_error()) {
+            usage::count_dynamodb(current_function(), meta.name(), output);
+        }
+        Ok(())
+    }
+
     fn read_before_serialization(
         &self,
         context: &BeforeSerializationInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        if usage::enabled() {
+            if let Some(meta) = cfg.load::<Metadata>() {
+                usage::count_other(
+                    current_function(),
+                    meta.service(),
+                    meta.name(),
+                    context.input(),
+                );
+            }
+        }
         let Some(sink) = sink() else { return Ok(()) };
         let Ok(function) = FUNCTION.try_with(|f| *f) else {
             return Ok(());
@@ -93,6 +135,18 @@ impl Intercept for Recorder {
         sink.record(lines);
         Ok(())
     }
+}
+
+/// Capacity and message counts, only while [`usage::enable`]d (the bench's `cost` part).
+impl Recorder {
+    fn is_dynamodb(cfg: &ConfigBag) -> Option<&Metadata> {
+        cfg.load::<Metadata>().filter(|m| m.service() == "DynamoDB")
+    }
+}
+
+/// The function running now, `-` outside an entry point.
+fn current_function() -> &'static str {
+    FUNCTION.try_with(|f| *f).unwrap_or("-")
 }
 
 /// Adds the recorder to a client's configuration.
