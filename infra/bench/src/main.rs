@@ -25,6 +25,7 @@ use shared::store::{keys, Keys};
 use shared::testing::TestEnv;
 
 mod erp;
+mod load;
 mod orders;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
@@ -442,6 +443,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("erp") {
         erp::run().await?;
+    }
+    if selected("load") {
+        load::run().await?;
     }
     Ok(())
 }
