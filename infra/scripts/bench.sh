@@ -22,7 +22,9 @@ export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$TEST_DDB_PORT"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 # The `ui` part (infra/scripts/bench.sh ui, or make bench PARTS=ui) is run here: the others are
-# the bench crate's.
+# the bench crate's (catalog, orders, erp, load, cost). `load` listens on LOAD_PORT (3160) and the
+# next port (its ERP simulator); `cost` on COST_PORT (3162) and the next; LOAD_SECONDS shortens
+# each load level for a quick try (default 30).
 parts=()
 ui_part=0
 if [ "$#" = 0 ]; then ui_part=1; fi

@@ -24,6 +24,7 @@ use shared::catalog::{Sku, Stock};
 use shared::store::{keys, Keys};
 use shared::testing::TestEnv;
 
+mod cost;
 mod erp;
 mod load;
 mod orders;
@@ -446,6 +447,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("load") {
         load::run().await?;
+    }
+    if selected("cost") {
+        cost::run().await?;
     }
     Ok(())
 }
