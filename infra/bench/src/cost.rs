@@ -445,7 +445,7 @@ pub async fn run() -> Result<(), String> {
     }
     stack.drain(&mut Consumed::default()).await?;
 
-    let mut actions: Vec<(&str, Consumed)> = Vec::new();
+    let mut actions: Vec<(String, Consumed)> = Vec::new();
     let get = |path: String| {
         let stack = &stack;
         let buyer = &buyer;
@@ -457,11 +457,11 @@ pub async fn run() -> Result<(), String> {
         }
     };
     let (c, _) = measure(&stack, get(page.clone())).await?;
-    actions.push(("catalog page (50 items, prices, stock)", c));
+    actions.push((format!("catalog page ({limit} items, prices, stock)"), c));
     let (c, _) = measure(&stack, get(format!("{page}&q=tal"))).await?;
-    actions.push(("search", c));
+    actions.push(("search".into(), c));
     let (c, _) = measure(&stack, get(format!("/v1/catalog/items/{}", super::sku(7)))).await?;
-    actions.push(("item detail", c));
+    actions.push(("item detail".into(), c));
 
     let lines: Vec<Value> = (0..10)
         .map(|i| json!({"sku": super::sku(i), "quantity": 2}))
@@ -486,7 +486,7 @@ pub async fn run() -> Result<(), String> {
         }
     })
     .await?;
-    actions.push(("quote (10 lines priced)", c));
+    actions.push(("quote (10 lines priced)".into(), c));
 
     let (c, _) = measure(&stack, |mut c| {
         let stack = &stack;
@@ -506,7 +506,7 @@ pub async fn run() -> Result<(), String> {
         }
     })
     .await?;
-    actions.push(("login (password hash check)", c));
+    actions.push(("login (password hash check)".into(), c));
 
     let (placed, order) = measure(&stack, |mut c| {
         let stack = &stack;
@@ -551,9 +551,9 @@ pub async fn run() -> Result<(), String> {
     let mut order_flow = placed.clone();
     order_flow.add(&claimed);
     order_flow.add(&fulfilled);
-    actions.push(("order placed (10 lines)", placed));
-    actions.push(("order claimed", claimed));
-    actions.push(("order fulfilled", fulfilled));
+    actions.push(("order placed (10 lines)".into(), placed));
+    actions.push(("order claimed".into(), claimed));
+    actions.push(("order fulfilled".into(), fulfilled));
 
     let records: Vec<Value> = (0..erp_items)
         .map(|i| {
@@ -581,7 +581,7 @@ pub async fn run() -> Result<(), String> {
         }
     })
     .await?;
-    actions.push(("ERP batch of items", batch));
+    actions.push((format!("ERP batch of {erp_items} items"), batch));
 
     // The table.
     println!(
@@ -607,6 +607,8 @@ pub async fn run() -> Result<(), String> {
             .split(" (")
             .next()
             .unwrap_or(name)
+            .replace(&erp_items.to_string(), "")
+            .replace("  ", " ")
             .replace(' ', "_")
             .to_lowercase();
         figures.insert(format!("cost_{key}_read_units"), json!(c.read_units));
