@@ -112,6 +112,7 @@ pub fn eventbridge(sdk: &aws_config::SdkConfig) -> aws_sdk_eventbridge::Client {
     )
 }
 
+#[cfg(feature = "ses")]
 pub fn ses(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::from_conf(
         aws_sdk_sesv2::config::Builder::from(sdk)
@@ -120,6 +121,7 @@ pub fn ses(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     )
 }
 
+#[cfg(feature = "secrets")]
 pub fn secrets(sdk: &aws_config::SdkConfig) -> aws_sdk_secretsmanager::Client {
     aws_sdk_secretsmanager::Client::from_conf(
         aws_sdk_secretsmanager::config::Builder::from(sdk)
@@ -129,6 +131,7 @@ pub fn secrets(sdk: &aws_config::SdkConfig) -> aws_sdk_secretsmanager::Client {
 }
 
 /// An SQS client like `client`, recording (callers, tests included, hand us their own client).
+#[cfg(feature = "sqs")]
 pub fn sqs(client: aws_sdk_sqs::Client) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::from_conf(client.config().to_builder().interceptor(Recorder).build())
 }
