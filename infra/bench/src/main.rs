@@ -24,7 +24,9 @@ use shared::catalog::{Sku, Stock};
 use shared::store::{keys, Keys};
 use shared::testing::TestEnv;
 
+mod emulator;
 mod erp;
+mod lambda;
 mod orders;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
@@ -442,6 +444,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("erp") {
         erp::run().await?;
+    }
+    if selected("lambda") {
+        lambda::run().await?;
     }
     Ok(())
 }
