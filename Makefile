@@ -11,7 +11,7 @@
 #                       then the web UI to S3 + CloudFront
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
-#   make bench [PARTS="catalog orders erp"]
+#   make bench [PARTS="catalog orders erp lambda"]
 #                       latency and DynamoDB request counts against a local stack (all parts by default)
 #   make erp-stop / erp-start / erp-status
 #                       stop and start the ERP simulator make dev runs (an ERP outage, by hand)

@@ -22,8 +22,9 @@
 //! round trip (`lambda_emulator_floor_ms`) measured in the same run.
 //!
 //! `LAMBDA_BENCH_PORT` (default 0, any free port): the emulator listens there and the ERP
-//! simulator on the next port. `LAMBDA_BENCH_ARM64=skip` leaves out the arm64 build and sizes
-//! (a quicker local iteration; `make bench` builds them).
+//! simulator on the next port. `LAMBDA_BENCH_ARM64=skip` leaves out the arm64 build and sizes,
+//! `LAMBDA_BENCH_FUNCTIONS=catalog,notifications` measures only those binaries (quicker local
+//! iterations; `make bench` builds and measures everything).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -663,7 +664,25 @@ fn sorted(mut v: Vec<f64>) -> Vec<f64> {
 }
 
 pub async fn run() -> Result<(), String> {
-    let (template, functions) = template()?;
+    let (template, mut functions) = template()?;
+    // Samples go to their function among all of the template's.
+    let samples = samples(&functions)?;
+    if let Ok(only) = std::env::var("LAMBDA_BENCH_FUNCTIONS") {
+        let only: Vec<&str> = only
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if let Some(unknown) = only
+            .iter()
+            .find(|o| !functions.iter().any(|f| f.binary == **o))
+        {
+            return Err(format!(
+                "LAMBDA_BENCH_FUNCTIONS: no function {unknown} in template.yaml"
+            ));
+        }
+        functions.retain(|f| only.contains(&f.binary.as_str()));
+    }
     build_native(&functions)?;
     let arm64 = std::env::var("LAMBDA_BENCH_ARM64").map_or(true, |v| v != "skip");
     if arm64 {
@@ -674,7 +693,6 @@ pub async fn run() -> Result<(), String> {
     } else {
         println!("==> lambda: LAMBDA_BENCH_ARM64=skip: no arm64 build, no lambda_<f>_binary_mb");
     }
-    let samples = samples(&functions)?;
     for f in &functions {
         if !samples.contains_key(&f.binary) {
             return Err(format!(
