@@ -309,10 +309,13 @@ pub async fn floor(port: u16, rounds: usize) -> Result<Vec<Duration>, String> {
         times.push(started.elapsed());
         if outcome != Outcome::Response(event.clone()) {
             runtime.abort();
+            emulator.stop().await;
             return Err(format!("floor: unexpected outcome {outcome:?}"));
         }
     }
     runtime.abort();
+    // The port is free again for the functions' emulators.
+    emulator.stop().await;
     Ok(times)
 }
 

@@ -182,6 +182,25 @@ fn template() -> Result<(Yaml, Vec<Function>), String> {
             event_types,
         });
     }
+    // Queue consumers are wired by their own event source mappings (FunctionName: !Ref F).
+    for resource in resources.values() {
+        if yaml_str(resource, &["Type"]) != Some("AWS::Lambda::EventSourceMapping") {
+            continue;
+        }
+        let target = resource
+            .get("Properties")
+            .and_then(|p| p.get("FunctionName"))
+            .and_then(|n| match n {
+                Yaml::Tagged(t) if t.tag == "Ref" => t.value.as_str(),
+                _ => None,
+            });
+        if let Some(f) = functions
+            .iter_mut()
+            .find(|f| Some(f.logical_id.as_str()) == target)
+        {
+            f.event_types.push("SQS".into());
+        }
+    }
     if functions.is_empty() {
         return Err("template.yaml has no rust-cargolambda function".into());
     }
