@@ -11,10 +11,11 @@
 #                       then the web UI to S3 + CloudFront
 #   make create-admin EMAIL=you@example.com NAME="Your Name" [PASSWORD=...]
 #                       the first admin of a deployed stack
-#   make bench [PARTS="catalog orders erp load cost"]
+#   make bench [PARTS="catalog orders erp lambda load cost"]
 #                       latency and DynamoDB request counts against a local stack (all parts by default);
-#                       load: 10/50/200 concurrent buyers with invariant checks; cost: AWS usage and USD
-#                       per action (prices in infra/bench/aws-prices.json)
+#                       lambda: each function's size, cold start, warm latency and memory under a Runtime
+#                       API emulator; load: 10/50/200 concurrent buyers with invariant checks; cost: AWS
+#                       usage and USD per action (prices in infra/bench/aws-prices.json)
 #   make erp-stop / erp-start / erp-status
 #                       stop and start the ERP simulator make dev runs (an ERP outage, by hand)
 #   make dev-reset      forget the local data (DynamoDB Local's files, the ERP simulator's state);

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make bench: the bench crate (infra/bench) against DynamoDB Local and moto on the test ports, and
 # the web UI's figures (part `ui`, ui/scripts/bench-ui.mjs) against a dev server on that stack.
+# Part `lambda` (infra/bench/src/lambda.rs) builds every function itself (native release per
+# package, arm64 through infra/scripts/build.sh) and runs each under the crate's Runtime API
+# emulator; LAMBDA_BENCH_PORT (default: any free port) and LAMBDA_BENCH_ARM64=skip tune it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

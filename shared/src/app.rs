@@ -10,6 +10,8 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     pub events: EventBus,
+    /// Only in the functions that send email (feature `ses`).
+    #[cfg(feature = "ses")]
     pub ses: aws_sdk_sesv2::Client,
 }
 
@@ -21,15 +23,16 @@ impl App {
     /// For functions that read no secret (queue consumers, schedules, the API docs).
     pub async fn from_env() -> Result<AppState, String> {
         let config = Config::from_env()?;
-        let sdk = aws_config::load_from_env().await;
+        let sdk = crate::aws::load_from_env().await;
         Ok(Self::new(config, &sdk))
     }
 
     /// For the functions that sign or verify session tokens: also reads the signing keys, once
     /// (Secrets Manager in AWS, `JWT_SECRET` locally; see `crate::secrets`).
+    #[cfg(feature = "secrets")]
     pub async fn from_env_with_session_keys() -> Result<AppState, String> {
         let mut config = Config::from_env()?;
-        let sdk = aws_config::load_from_env().await;
+        let sdk = crate::aws::load_from_env().await;
         config.jwt_secret = crate::secrets::session_keys(&sdk, &config.jwt_secret).await?;
         Ok(Self::new(config, &sdk))
     }
@@ -39,6 +42,7 @@ impl App {
             // Every client records the actions it issues (see aws_ops), for the IAM test.
             store: Store::new(crate::aws_ops::dynamodb(sdk), &config.table_name),
             events: EventBus::new(crate::aws_ops::eventbridge(sdk), &config.event_bus_name),
+            #[cfg(feature = "ses")]
             ses: crate::aws_ops::ses(sdk),
             config,
         })

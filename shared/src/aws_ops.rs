@@ -166,6 +166,7 @@ pub fn eventbridge(sdk: &aws_config::SdkConfig) -> aws_sdk_eventbridge::Client {
     )
 }
 
+#[cfg(feature = "ses")]
 pub fn ses(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::from_conf(
         aws_sdk_sesv2::config::Builder::from(sdk)
@@ -174,6 +175,7 @@ pub fn ses(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     )
 }
 
+#[cfg(feature = "secrets")]
 pub fn secrets(sdk: &aws_config::SdkConfig) -> aws_sdk_secretsmanager::Client {
     aws_sdk_secretsmanager::Client::from_conf(
         aws_sdk_secretsmanager::config::Builder::from(sdk)
@@ -183,6 +185,7 @@ pub fn secrets(sdk: &aws_config::SdkConfig) -> aws_sdk_secretsmanager::Client {
 }
 
 /// An SQS client like `client`, recording (callers, tests included, hand us their own client).
+#[cfg(feature = "sqs")]
 pub fn sqs(client: aws_sdk_sqs::Client) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::from_conf(client.config().to_builder().interceptor(Recorder).build())
 }

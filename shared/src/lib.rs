@@ -6,6 +6,7 @@ pub mod activity;
 pub mod announcements;
 pub mod app;
 pub mod auth;
+pub mod aws;
 pub mod aws_ops;
 pub mod catalog;
 pub mod config;
@@ -19,10 +20,12 @@ pub mod messaging;
 pub mod openapi;
 pub mod orders;
 pub mod pricing;
+#[cfg(feature = "secrets")]
 pub mod secrets;
 pub mod settings;
 pub mod staff;
 pub mod store;
+#[cfg(all(feature = "sqs", feature = "secrets"))]
 pub mod sync;
 pub mod telemetry;
 pub mod timeline;

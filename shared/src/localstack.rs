@@ -2,8 +2,12 @@
 //! the `email` and `erp-sync` queues with their DLQs, and the rules that route events to them.
 //! Mirrors what `template.yaml` declares in AWS; every call is idempotent.
 
+// The provisioning needs the SQS and SES clients (features `sqs`, `ses`); the names and the
+// redrive count are shared with the erp-sync worker.
+#[cfg(all(feature = "sqs", feature = "ses"))]
 use aws_sdk_sqs::types::QueueAttributeName;
 
+#[cfg(all(feature = "sqs", feature = "ses"))]
 use crate::messaging::{EMAIL_EVENT_TYPES, EVENT_SOURCE};
 
 /// How many receives before a message moves to its DLQ (same as template.yaml).
@@ -37,6 +41,7 @@ pub struct Provisioned {
     pub erp_sync_dlq_url: String,
 }
 
+#[cfg(all(feature = "sqs", feature = "ses"))]
 async fn queue_with_dlq(sqs: &aws_sdk_sqs::Client, name: &str) -> Result<(String, String), String> {
     let dlq_url = sqs
         .create_queue()
@@ -72,6 +77,7 @@ async fn queue_with_dlq(sqs: &aws_sdk_sqs::Client, name: &str) -> Result<(String
     Ok((url, dlq_url))
 }
 
+#[cfg(all(feature = "sqs", feature = "ses"))]
 async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<String, String> {
     sqs.get_queue_attributes()
         .queue_url(url)
@@ -85,6 +91,7 @@ async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<String, Strin
 }
 
 /// Creates the table, bus, queues and rules (idempotent) and verifies the sender in SES.
+#[cfg(all(feature = "sqs", feature = "ses"))]
 pub async fn provision(
     sdk: &aws_config::SdkConfig,
     names: &ResourceNames,

@@ -26,7 +26,7 @@ pub async fn local_sdk_config() -> aws_config::SdkConfig {
         std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", &ddb);
         std::env::set_var("AWS_ENDPOINT_URL", &moto);
     }
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
+    crate::aws::defaults()
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "test", "test", None, None, "local",

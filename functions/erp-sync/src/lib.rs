@@ -70,7 +70,7 @@ impl ErpSync {
     /// The cold start of the schedule: it only queues a pull, so it reads no secret.
     pub async fn cold_start_schedule() -> Result<SyncState, String> {
         let app = shared::App::from_env().await?;
-        let sdk = aws_config::load_from_env().await;
+        let sdk = shared::aws::load_from_env().await;
         Ok(Self::new(
             app,
             Some(aws_sdk_sqs::Client::new(&sdk)),
@@ -79,7 +79,7 @@ impl ErpSync {
     }
 
     async fn with_keys(app: AppState) -> Result<SyncState, String> {
-        let sdk = aws_config::load_from_env().await;
+        let sdk = shared::aws::load_from_env().await;
         let settings = SyncSettings::from_env().with_secret_keys(&sdk).await?;
         Ok(Self::new(
             app,

@@ -25,7 +25,9 @@ use shared::store::{keys, Keys};
 use shared::testing::TestEnv;
 
 mod cost;
+mod emulator;
 mod erp;
+mod lambda;
 mod load;
 mod orders;
 
@@ -450,6 +452,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("cost") {
         cost::run().await?;
+    }
+    if selected("lambda") {
+        lambda::run().await?;
     }
     Ok(())
 }

@@ -75,7 +75,7 @@ fn local_names(config: &Config) -> ResourceNames {
 async fn bootstrap() -> Result<(AppState, Provisioned), String> {
     require_local_stack()?;
     let mut config = Config::from_env()?;
-    let sdk = aws_config::load_from_env().await;
+    let sdk = shared::aws::load_from_env().await;
     // As the HTTP functions do: `JWT_KEYS_SECRET_ID` (a secret in moto) or `JWT_SECRET`.
     config.jwt_secret = shared::secrets::session_keys(&sdk, &config.jwt_secret).await?;
     let names = local_names(&config);
@@ -100,7 +100,7 @@ fn local_erp_sync(
 
 async fn seed_only() -> Result<(), String> {
     let (app, provisioned) = bootstrap().await?;
-    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let sqs = aws_sdk_sqs::Client::new(&shared::aws::load_from_env().await);
     let router = merged_router(&app, &local_erp_sync(&app, &sqs, &provisioned));
     seed::run(&app, &router, &provisioned).await?;
     Ok(())
@@ -109,7 +109,7 @@ async fn seed_only() -> Result<(), String> {
 async fn serve() -> Result<(), String> {
     let schedules = Schedules::from_env()?;
     let (app, provisioned) = bootstrap().await?;
-    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let sqs = aws_sdk_sqs::Client::new(&shared::aws::load_from_env().await);
     let erp = local_erp_sync(&app, &sqs, &provisioned);
     let router = merged_router(&app, &erp);
     let seeded = seed::run(&app, &router, &provisioned).await?;

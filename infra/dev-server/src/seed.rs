@@ -480,7 +480,7 @@ async fn announcement(api: &Api<'_>) -> Result<(), String> {
 /// outbox sweep (every minute) relays the event.
 pub async fn create_admin(email: &str, name: &str, password: Option<&str>) -> Result<(), String> {
     let table = std::env::var("TABLE_NAME").map_err(|_| "TABLE_NAME is not set".to_string())?;
-    let sdk = aws_config::load_from_env().await;
+    let sdk = shared::aws::load_from_env().await;
     let store = shared::store::Store::new(aws_sdk_dynamodb::Client::new(&sdk), &table);
     let email = Email::parse(email).map_err(|e| format!("--email: {e}"))?;
     let name = Name::parse(name).map_err(|e| format!("--name: {e}"))?;

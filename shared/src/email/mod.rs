@@ -7,8 +7,13 @@
 //! again (and, after the queue's max receives, lands in the DLQ); a crash or timeout between
 //! claim and send leaves a pending claim whose lease runs out, so the redelivery sends it.
 
+// Without the SES client (feature `ses`, the notifications function) only the templates remain:
+// the delivery's imports and helpers are then unused.
+#![cfg_attr(not(feature = "ses"), allow(unused_imports, dead_code))]
+
 pub mod html;
 pub mod i18n;
+#[cfg(feature = "ses")]
 pub mod ses;
 pub mod templates;
 
@@ -136,12 +141,14 @@ pub enum Delivery {
 }
 
 /// An email ready to go: rendered, with its recipients.
+#[cfg(feature = "ses")]
 struct Prepared {
     email: RenderedEmail,
     to: Vec<String>,
     reply_to: Vec<String>,
 }
 
+#[cfg(feature = "ses")]
 async fn load_customer(app: &App, customer_id: &str) -> Result<Customer, DeliveryError> {
     app.store
         .get::<Customer>(&keys::customer_pk(customer_id), keys::CUSTOMER_PROFILE_SK)
@@ -149,6 +156,7 @@ async fn load_customer(app: &App, customer_id: &str) -> Result<Customer, Deliver
         .ok_or_else(|| DeliveryError::Invalid(format!("customer {customer_id} does not exist")))
 }
 
+#[cfg(feature = "ses")]
 async fn prepare(
     app: &App,
     settings: &Settings,
@@ -220,6 +228,7 @@ async fn prepare(
 
 /// The timeline entry of an email. Its key comes from the event (occurred_at, id), so writing
 /// it twice for one event leaves one entry.
+#[cfg(feature = "ses")]
 fn timeline_entry(
     customer_id: &str,
     event: &DomainEvent,
@@ -240,6 +249,7 @@ fn timeline_entry(
     entry
 }
 
+#[cfg(feature = "ses")]
 async fn record(app: &App, entry: &TimelineEntry) -> Result<(), StoreError> {
     match app.store.put_new(&entry.keys(), entry).await {
         Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
@@ -248,6 +258,7 @@ async fn record(app: &App, entry: &TimelineEntry) -> Result<(), StoreError> {
 }
 
 /// Handles one event from the `email` queue. `Err` means "retry this message".
+#[cfg(feature = "ses")]
 pub async fn deliver(app: &App, event: &DomainEvent) -> Result<Delivery, DeliveryError> {
     let Some(notification) = Notification::from_event(event)? else {
         return Ok(Delivery::Skipped(format!("{} sends no email", event.kind)));

@@ -191,7 +191,7 @@ impl SyncContext {
     pub async fn sqs(&self) -> &aws_sdk_sqs::Client {
         self.sqs
             .get_or_init(|| async {
-                crate::aws_ops::sqs(aws_sdk_sqs::Client::new(&aws_config::load_from_env().await))
+                crate::aws_ops::sqs(aws_sdk_sqs::Client::new(&crate::aws::load_from_env().await))
             })
             .await
     }
