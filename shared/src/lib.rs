@@ -19,6 +19,7 @@ pub mod messaging;
 pub mod openapi;
 pub mod orders;
 pub mod pricing;
+pub mod reports;
 pub mod secrets;
 pub mod settings;
 pub mod staff;
