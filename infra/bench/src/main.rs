@@ -26,6 +26,7 @@ use shared::testing::TestEnv;
 
 mod erp;
 mod orders;
+mod reports;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
 const PRICE_LIST: &str = "MAYOREO";
@@ -442,6 +443,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("erp") {
         erp::run().await?;
+    }
+    if selected("reports") {
+        reports::run().await?;
     }
     Ok(())
 }

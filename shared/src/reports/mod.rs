@@ -29,6 +29,7 @@ pub fn report_event_pattern() -> serde_json::Value {
 /// order records (so a redelivery or a replay lands in the same bucket).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReportMetric)]
 pub enum Metric {
     Placed,
     Claimed,

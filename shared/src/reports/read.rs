@@ -22,6 +22,7 @@ pub const MAX_ROWS: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReportGranularity)]
 pub enum Granularity {
     Day,
     Week,
@@ -127,6 +128,7 @@ impl ReportRange {
 
 /// The counters of a bucket or a sum of buckets. Values are net of tax (order subtotals).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportFigures)]
 pub struct Figures {
     pub placed_orders: i64,
     #[schema(value_type = String, example = "1200.00")]
@@ -221,6 +223,7 @@ impl Figures {
 
 /// One period of a series.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportPeriod)]
 pub struct Period {
     /// The period's first day (`YYYY-MM-DD`; a week starts on Monday, a month on the 1st).
     pub period: String,
@@ -229,6 +232,7 @@ pub struct Period {
 
 /// One row of a table: a customer, an item, a type, a brand, an agent or a warehouse.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportRow)]
 pub struct Row {
     /// The customer id, SKU, type, brand, staff id or warehouse id.
     pub key: String,
@@ -239,6 +243,7 @@ pub struct Row {
 
 /// Orders per status change in the range (each order counts once per change).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportStatusRow)]
 pub struct StatusRow {
     pub status: Metric,
     pub orders: i64,
@@ -612,6 +617,7 @@ pub async fn customer_purchases(
 /// The tables a CSV export can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReportTable)]
 pub enum Table {
     Series,
     Statuses,
