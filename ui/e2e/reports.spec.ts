@@ -20,7 +20,7 @@ async function counted(portal: PortalApi, token: string, orders: number) {
 
 /** Clicks a CSV export button and answers the downloaded file's text. */
 async function csvOf(page: Page, button: string): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button, exact: true }).click()]);
   return readFileSync((await download.path()) ?? "", "utf8");
 }
 
