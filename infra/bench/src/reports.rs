@@ -52,9 +52,17 @@ fn bucket_item(pk: &str, sk: &str, label: Option<&str>, c: &Counters) -> Item {
     item
 }
 
-/// The buckets of `days` days ending today, for the admin's scope (`ALL`) in MXN.
-fn buckets(days: i64) -> Vec<Item> {
+/// The report's last day: the 15th of this month, so that both ends of a 365-day range fall
+/// in partial months (the most Queries a report takes: day buckets at both edges).
+fn last_day() -> chrono::NaiveDate {
+    use chrono::Datelike;
     let today = chrono::Utc::now().date_naive();
+    today.with_day(15).unwrap_or(today)
+}
+
+/// The buckets of `days` days ending on [`last_day`], for the admin's scope (`ALL`) in MXN.
+fn buckets(days: i64) -> Vec<Item> {
+    let today = last_day();
     let scope = Scope::All.key();
     let mut day_items = Vec::new();
     let mut months: BTreeMap<(String, String), (Option<String>, Counters)> = BTreeMap::new();
@@ -248,7 +256,7 @@ pub async fn run() -> Result<(), String> {
     let router = orders::router(app.clone());
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
     let client = reqwest::Client::new();
-    let today = chrono::Utc::now().date_naive();
+    let today = last_day();
     let url = format!(
         "{base}/v1/admin/reports/sales?from={}&to={today}&currency=MXN&granularity=day",
         today - chrono::Duration::days(364)
