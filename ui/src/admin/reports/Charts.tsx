@@ -12,7 +12,7 @@ const W = 720;
 const H = 220;
 const PAD = { top: 10, right: 10, bottom: 34, left: 64 };
 
-function niceMax(v: number): number {
+export function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   const n = v / p;
