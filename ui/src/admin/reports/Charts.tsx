@@ -2,6 +2,7 @@
 // and a text summary for screen readers; the same figures are in the table beside it.
 import { useId } from "react";
 import { Stack, Text } from "@mantine/core";
+import { niceMax } from "./range";
 
 export type Series = { name: string; color: string };
 
@@ -12,12 +13,6 @@ const W = 720;
 const H = 220;
 const PAD = { top: 10, right: 10, bottom: 34, left: 64 };
 
-export function niceMax(v: number): number {
-  if (v <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  const n = v / p;
-  return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
-}
 
 /** Grouped vertical bars over periods (sales per day, week or month). */
 export function BarChart({ title, summary, labels, series, values, format }: {

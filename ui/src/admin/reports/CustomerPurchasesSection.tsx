@@ -5,7 +5,8 @@ import { NativeSelect, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useCustomerPurchases, type Granularity } from "../api/reports";
 import { QueryState, Section } from "../common";
-import { defaultFilters, ExportButton, FiguresTable, SeriesSection } from "./ReportsPage";
+import { ExportButton, FiguresTable, SeriesSection } from "./ReportsPage";
+import { defaultFilters } from "./range";
 
 export function CustomerPurchasesSection({ id }: { id: string }) {
   const { t } = useTranslation("admin");

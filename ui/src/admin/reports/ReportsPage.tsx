@@ -16,17 +16,8 @@ import {
 } from "../api/reports";
 import { PageHeader, QueryState, Section } from "../common";
 import { BarChart, CHART_COLORS, TopBars } from "./Charts";
+import { defaultFilters } from "./range";
 
-/** `YYYY-MM-DD` of a date in UTC (report days are UTC days). */
-export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function defaultFilters(days = 30, granularity: Granularity = "day"): ReportFilters {
-  const to = new Date();
-  const from = new Date(to.getTime() - (days - 1) * 86_400_000);
-  return { from: isoDay(from), to: isoDay(to), currency: "", granularity };
-}
 
 /** A CSV export button for one table, named after it (so each is found by its name). */
 export function ExportButton({ table, label, filters, customerId }: {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { niceMax } from "./Charts";
-import { defaultFilters, isoDay } from "./ReportsPage";
+import { defaultFilters, isoDay, niceMax } from "./range";
 
 describe("report helpers", () => {
   it("rounds a chart's top up to 1, 2 or 5 times a power of ten", () => {
