@@ -59,8 +59,9 @@ struct SalesExportParams {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct CustomerExportParams {
-    /// `series` or `items`.
-    table: String,
+    /// `series` or `items` (required; checked after the customer, so that another agent's
+    /// customer answers 404 whatever the query).
+    table: Option<String>,
     from: Option<String>,
     to: Option<String>,
     currency: Option<String>,
@@ -200,7 +201,11 @@ async fn customer_export(
     shared::http::ApiQuery(params): shared::http::ApiQuery<CustomerExportParams>,
 ) -> AppResult<Response> {
     managed_customer(&app.store, &principal, &id).await?;
-    let table = match Table::parse(&params.table)? {
+    let table = params
+        .table
+        .as_deref()
+        .ok_or_else(|| AppError::invalid("table", "required: series or items"))?;
+    let table = match Table::parse(table)? {
         t @ (Table::Series | Table::Items) => t,
         _ => return Err(AppError::invalid("table", "must be series or items")),
     };

@@ -4172,9 +4172,12 @@ export interface paths {
         /** The customer's purchases as CSV: `series` or `items`. */
         get: {
             parameters: {
-                query: {
-                    /** @description `series` or `items`. */
-                    table: string;
+                query?: {
+                    /**
+                     * @description `series` or `items` (required; checked after the customer, so that another agent's
+                     *     customer answers 404 whatever the query).
+                     */
+                    table?: string;
                     from?: string;
                     to?: string;
                     currency?: string;
