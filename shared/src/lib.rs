@@ -20,6 +20,7 @@ pub mod messaging;
 pub mod openapi;
 pub mod orders;
 pub mod pricing;
+pub mod reports;
 #[cfg(feature = "secrets")]
 pub mod secrets;
 pub mod settings;

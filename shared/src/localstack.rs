@@ -1,5 +1,5 @@
 //! Provisioning of the messaging resources for the local stack and for tests: the event bus,
-//! the `email` and `erp-sync` queues with their DLQs, and the rules that route events to them.
+//! the `email`, `erp-sync` and `reports` queues with their DLQs, and the rules that route events to them.
 //! Mirrors what `template.yaml` declares in AWS; every call is idempotent.
 
 // The provisioning needs the SQS and SES clients (features `sqs`, `ses`); the names and the
@@ -19,6 +19,7 @@ pub struct ResourceNames {
     pub bus: String,
     pub email_queue: String,
     pub erp_sync_queue: String,
+    pub reports_queue: String,
 }
 
 impl ResourceNames {
@@ -29,6 +30,7 @@ impl ResourceNames {
             bus: prefix.to_string(),
             email_queue: format!("{prefix}-email"),
             erp_sync_queue: format!("{prefix}-erp-sync"),
+            reports_queue: format!("{prefix}-reports"),
         }
     }
 }
@@ -39,6 +41,8 @@ pub struct Provisioned {
     pub email_dlq_url: String,
     pub erp_sync_queue_url: String,
     pub erp_sync_dlq_url: String,
+    pub reports_queue_url: String,
+    pub reports_dlq_url: String,
 }
 
 #[cfg(all(feature = "sqs", feature = "ses"))]
@@ -104,6 +108,7 @@ pub async fn provision(
     let (email_queue_url, email_dlq_url) = queue_with_dlq(&sqs, &names.email_queue).await?;
     let (erp_sync_queue_url, erp_sync_dlq_url) =
         queue_with_dlq(&sqs, &names.erp_sync_queue).await?;
+    let (reports_queue_url, reports_dlq_url) = queue_with_dlq(&sqs, &names.reports_queue).await?;
 
     let eb = aws_sdk_eventbridge::Client::new(sdk);
     let buses = eb
@@ -131,6 +136,11 @@ pub async fn provision(
             "erp-sync",
             crate::messaging::erp_sync_event_pattern(),
             &erp_sync_queue_url,
+        ),
+        (
+            "reports",
+            crate::reports::report_event_pattern(),
+            &reports_queue_url,
         ),
     ];
     for (rule, pattern, queue_url) in rules {
@@ -177,5 +187,7 @@ pub async fn provision(
         email_dlq_url,
         erp_sync_queue_url,
         erp_sync_dlq_url,
+        reports_queue_url,
+        reports_dlq_url,
     })
 }

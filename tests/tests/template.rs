@@ -395,9 +395,18 @@ fn event_rules_route_exactly_the_event_types_the_code_declares() {
         "ErpSyncRule detail-type vs ERP_SYNC_EVENT_TYPES"
     );
 
+    let mut reports = rule_detail_types(&t, "ReportsRule");
+    reports.sort();
+    assert_eq!(
+        reports,
+        sorted(shared::reports::REPORT_EVENT_TYPES),
+        "ReportsRule detail-type vs shared::reports::REPORT_EVENT_TYPES"
+    );
+
     assert_eq!(rule_target(&t, "EmailRule"), "EmailQueue.Arn");
     assert_eq!(rule_target(&t, "ErpSyncRule"), "ErpSyncQueue.Arn");
-    for rule in ["EmailRule", "ErpSyncRule"] {
+    assert_eq!(rule_target(&t, "ReportsRule"), "ReportsQueue.Arn");
+    for rule in ["EmailRule", "ErpSyncRule", "ReportsRule"] {
         assert_eq!(
             intrinsic(&resource(&t, rule)["Properties"]["EventBusName"], "Ref").as_deref(),
             Some("EventBus"),
@@ -412,6 +421,7 @@ fn queues_move_a_message_to_their_dlq_after_max_receive_count() {
     for (queue, dlq) in [
         ("EmailQueue", "EmailDeadLetterQueue"),
         ("ErpSyncQueue", "ErpSyncDeadLetterQueue"),
+        ("ReportsQueue", "ReportsDeadLetterQueue"),
     ] {
         let redrive = &resource(&t, queue)["Properties"]["RedrivePolicy"];
         assert_eq!(
@@ -523,6 +533,7 @@ fn queue_timings_and_undeliverable_events_are_bounded() {
     for (queue, mapping) in [
         ("EmailQueue", "NotificationsEmailQueueSubscription"),
         ("ErpSyncQueue", "ErpSyncWorkerQueueSubscription"),
+        ("ReportsQueue", "ReportAggregatesQueueSubscription"),
     ] {
         let props = &resource(&t, mapping)["Properties"];
         assert_eq!(
@@ -546,7 +557,7 @@ fn queue_timings_and_undeliverable_events_are_bounded() {
             "{mapping}: ScalingConfig.MaximumConcurrency bounds the consumers ({max:?})"
         );
     }
-    for rule in ["EmailRule", "ErpSyncRule"] {
+    for rule in ["EmailRule", "ErpSyncRule", "ReportsRule"] {
         let target = &resource(&t, rule)["Properties"]["Targets"][0];
         assert!(
             target["RetryPolicy"]["MaximumRetryAttempts"]

@@ -4,6 +4,7 @@
 mod admin;
 mod customer;
 mod http;
+mod reports;
 
 use axum::extract::DefaultBodyLimit;
 use shared::http::MAX_JSON_BODY;
@@ -15,6 +16,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::new()
         .merge(customer::routes())
         .merge(admin::routes())
+        .merge(reports::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }
@@ -47,4 +49,42 @@ pub async fn expire_due_orders(app: AppState) -> Result<String, String> {
     } else {
         serde_json::to_string(&report).unwrap_or_default()
     })
+}
+
+/// The `reports` queue's consumer (`src/bin/report-aggregates.rs`): each order event counted
+/// once in the report buckets (`shared::reports::aggregate`). A message that cannot be read
+/// or counted is reported as a batch item failure (retried, then dead-lettered).
+pub async fn handle_report_events(
+    app: &shared::App,
+    event: aws_lambda_events::event::sqs::SqsEvent,
+) -> aws_lambda_events::event::sqs::SqsBatchResponse {
+    shared::aws_ops::within("report-aggregates", count_batch(app, event)).await
+}
+
+async fn count_batch(
+    app: &shared::App,
+    event: aws_lambda_events::event::sqs::SqsEvent,
+) -> aws_lambda_events::event::sqs::SqsBatchResponse {
+    use shared::reports::aggregate;
+    let mut response = aws_lambda_events::event::sqs::SqsBatchResponse::default();
+    for message in &event.records {
+        let message_id = message.message_id.clone().unwrap_or_default();
+        let outcome = match message.body.as_deref() {
+            None => Err("message without a body".to_string()),
+            Some(body) => match aggregate::event_of_body(body) {
+                Err(e) => Err(e),
+                Ok(domain_event) => aggregate::apply_event(&app.store, &domain_event)
+                    .await
+                    .map_err(|e| format!("event {} ({}): {e}", domain_event.id, domain_event.kind))
+                    .map(|applied| {
+                        tracing::info!(event_id = %domain_event.id, kind = %domain_event.kind, ?applied, "counted in the reports");
+                    }),
+            },
+        };
+        if let Err(error) = outcome {
+            tracing::error!(sqs_message_id = %message_id, %error, "report message failed");
+            response.add_failure(message_id);
+        }
+    }
+    response
 }

@@ -9,37 +9,6 @@ use serde_json::json;
 use shared::auth::{Permissions, StaffRole};
 use shared::store::keys;
 
-/// Moves an order's claim deadline into the past (as if the hours had gone by). Only placed
-/// orders are in the expiry index, so only theirs gets the index's sort key too.
-async fn make_due(w: &World, order_id: &str) {
-    let past = (chrono::Utc::now() - chrono::Duration::minutes(5))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let order: shared::orders::Order = w
-        .store()
-        .get(&keys::order_pk(order_id), keys::ORDER_SK)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut update = w
-        .store()
-        .client()
-        .update_item()
-        .table_name(w.store().table())
-        .set_key(Some(shared::store::key_of(
-            &keys::order_pk(order_id),
-            keys::ORDER_SK,
-        )))
-        .expression_attribute_values(":past", shared::store::s(&past));
-    update = if order.status == shared::orders::OrderStatus::Placed {
-        update
-            .update_expression("SET expires_at = :past, GSI2SK = :sk")
-            .expression_attribute_values(":sk", shared::store::s(&format!("{past}#{order_id}")))
-    } else {
-        update.update_expression("SET expires_at = :past")
-    };
-    update.send().await.unwrap();
-}
-
 async fn order(w: &World, token: &str, key: &str, sku: &str, quantity: i64) -> String {
     let res = w
         .place(

@@ -51,6 +51,10 @@ fn every_route_is_described_and_every_reference_resolves() {
         "GET /v1/admin/quotes",
         "GET /v1/admin/quotes/{id}",
         "POST /v1/admin/quotes/{id}/answer",
+        "GET /v1/admin/reports/sales",
+        "GET /v1/admin/reports/sales/export",
+        "GET /v1/admin/reports/customers/{id}",
+        "GET /v1/admin/reports/customers/{id}/export",
     ];
     let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
     assert_eq!(routes, expected);

@@ -30,6 +30,7 @@ mod erp;
 mod lambda;
 mod load;
 mod orders;
+mod reports;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
 const PRICE_LIST: &str = "MAYOREO";
@@ -455,6 +456,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("lambda") {
         lambda::run().await?;
+    }
+    if selected("reports") {
+        reports::run().await?;
     }
     Ok(())
 }

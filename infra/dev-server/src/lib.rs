@@ -129,7 +129,7 @@ fn period_setting(name: &str, raw: Option<&str>, default_seconds: u64) -> Result
     Ok(Duration::from_secs(seconds))
 }
 
-/// Spawns onto `tasks` what runs beside the API in AWS: the email and erp-sync queues handed to
+/// Spawns onto `tasks` what runs beside the API in AWS: the email, reports and erp-sync queues handed to
 /// their consumers (the event source mappings) and the schedules (the ERP pull only when
 /// `erp` has an ERP to pull from). The tasks run until aborted; an interrupted batch is
 /// redelivered and the consumers are idempotent.
@@ -147,6 +147,12 @@ pub async fn spawn_background(
     tasks.spawn(consumers::poll(sqs.clone(), email, move |event| {
         let app = Arc::clone(&notify_app);
         async move { notifications::handle(&app, event).await }
+    }));
+    let reports = consumers::Queue::resolve(sqs, "reports", &queues.reports_queue_url).await?;
+    let reports_app = Arc::clone(app);
+    tasks.spawn(consumers::poll(sqs.clone(), reports, move |event| {
+        let app = Arc::clone(&reports_app);
+        async move { orders::handle_report_events(&app, event).await }
     }));
     let worker = Arc::clone(erp);
     tasks.spawn(consumers::poll(sqs.clone(), erp_queue, move |event| {

@@ -46,8 +46,21 @@ struct Api<'a> {
 
 impl Api<'_> {
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        self.call_with(method, path, body, &[]).await
+    }
+
+    async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<Value, String> {
         use tower::ServiceExt;
         let mut req = axum::http::Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if let Some(token) = &self.token {
             req = req.header("authorization", format!("Bearer {token}"));
         }
@@ -122,8 +135,9 @@ pub async fn run(
 
     store_settings(&api).await?;
     catalog(&api).await?;
-    customers(&api, &agent_id).await?;
+    let acme_id = customers(&api, &agent_id).await?;
     announcement(&api).await?;
+    orders(&api, &acme_id).await?;
 
     app.store
         .put(
@@ -325,7 +339,7 @@ async fn catalog(api: &Api<'_>) -> Result<(), String> {
     Ok(())
 }
 
-async fn customers(api: &Api<'_>, agent_id: &str) -> Result<(), String> {
+async fn customers(api: &Api<'_>, agent_id: &str) -> Result<String, String> {
     let acme = api
         .call(
             "POST",
@@ -433,6 +447,58 @@ async fn customers(api: &Api<'_>, agent_id: &str) -> Result<(), String> {
         "POST",
         &format!("/v1/admin/customers/{beta_id}/contacts/joao@beta.example/access"),
         Some(json!({"action": "create"})),
+    )
+    .await?;
+    Ok(acme_id)
+}
+
+/// A few of Acme's orders, placed by staff on its behalf, so that the sales reports (and the
+/// customer page's purchases) show something: one fulfilled, one cancelled, one waiting.
+async fn orders(api: &Api<'_>, acme_id: &str) -> Result<(), String> {
+    let path = format!("/v1/admin/customers/{acme_id}/orders");
+    let batches = [
+        (
+            "demo-order-1",
+            json!([{"sku": ITEMS[0].sku, "quantity": 2}, {"sku": ITEMS[1].sku, "quantity": 5}]),
+        ),
+        (
+            "demo-order-2",
+            json!([{"sku": ITEMS[2].sku, "quantity": 3}]),
+        ),
+        (
+            "demo-order-3",
+            json!([{"sku": ITEMS[0].sku, "quantity": 1}, {"sku": ITEMS[3].sku, "quantity": 4}]),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (key, lines) in batches {
+        let order = api
+            .call_with(
+                "POST",
+                &path,
+                Some(json!({"warehouse_id": "MTY", "lines": lines})),
+                &[("idempotency-key", key)],
+            )
+            .await?;
+        ids.push(
+            order["id"]
+                .as_str()
+                .ok_or("seed: an order without id")?
+                .to_string(),
+        );
+    }
+    for action in ["claim", "fulfil"] {
+        api.call(
+            "POST",
+            &format!("/v1/admin/orders/{}/{action}", ids[0]),
+            None,
+        )
+        .await?;
+    }
+    api.call(
+        "POST",
+        &format!("/v1/admin/orders/{}/cancel", ids[1]),
+        Some(json!({"reason": "Demo: changed their mind"})),
     )
     .await?;
     Ok(())

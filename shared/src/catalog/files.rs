@@ -343,7 +343,8 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// (OWASP's advice; the CSV writer already quotes cells with commas, quotes or line breaks and
 /// doubles their quotes). A cell that already starts with `'` gets one more, so that
 /// [`csv_unescape`] gives every cell back exactly and an export re-imports unchanged.
-fn csv_escape(cell: String) -> String {
+/// Also used by the reports' CSV exports.
+pub fn csv_escape(cell: String) -> String {
     if cell.starts_with(FORMULA_STARTS) || cell.starts_with('\'') {
         format!("'{cell}")
     } else {

@@ -297,3 +297,32 @@ pub const DOCUMENT_ENTRY_SK_PREFIX: &str = "DOC#";
 pub fn document_entry_sk(issued_on: &str, number: &str) -> String {
     format!("DOC#{issued_on}#{number}")
 }
+
+// Sales reports (owned by the reports issue; see docs/reports.md).
+//
+// | entity               | PK                                    | SK                          | notes |
+// |----------------------|---------------------------------------|-----------------------------|-------|
+// | report bucket        | `RPT#<scope>#<currency>#<dimension>`  | `D#<yyyy-mm-dd>[#<value>]` or `M#<yyyy-mm>#<value>` | counters (atomic ADD) |
+// | report event marker  | `RPTDONE#<order id>#<event type>`     | `PART#<nnn>`                | one per transaction of an applied order event |
+//
+// Scope: `ALL`, `AGENT#<staff id>` (an agent's customers), `CUST#<customer id>` (one customer).
+pub fn report_pk(scope: &str, currency: &str, dimension: &str) -> String {
+    format!("RPT#{scope}#{currency}#{dimension}")
+}
+/// A day bucket; `value` is empty for the dimension-less totals.
+pub fn report_day_sk(day: &str, value: &str) -> String {
+    if value.is_empty() {
+        format!("D#{day}")
+    } else {
+        format!("D#{day}#{value}")
+    }
+}
+pub fn report_month_sk(month: &str, value: &str) -> String {
+    format!("M#{month}#{value}")
+}
+pub fn report_marker_pk(order_id: &str, event_type: &str) -> String {
+    format!("RPTDONE#{order_id}#{event_type}")
+}
+pub fn report_marker_sk(part: usize) -> String {
+    format!("PART#{part:03}")
+}

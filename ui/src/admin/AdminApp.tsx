@@ -24,16 +24,18 @@ import { AnnouncementsPage } from "./announcements/AnnouncementsPage";
 import { StaffPage } from "./staff/StaffPage";
 import { SettingsPage } from "./settings/SettingsPage";
 import { ErpPage } from "./erp/ErpPage";
+import { ReportsPage } from "./reports/ReportsPage";
 
 function ConsoleNav() {
   const { t } = useTranslation("admin");
   const admin = useIsAdmin();
-  const links: { to: string; key: string; admin?: boolean }[] = [
+  const links: { to: string; key: string; admin?: boolean; label?: string }[] = [
     { to: "/admin", key: "dashboard" },
     { to: "/admin/account-requests", key: "requests" },
     { to: "/admin/customers", key: "customers" },
     { to: "/admin/orders", key: "orders" },
     { to: "/admin/quotes", key: "quotes" },
+    { to: "/admin/reports", key: "reports", label: "reports.nav" },
     { to: "/admin/items", key: "items" },
     { to: "/admin/warehouses", key: "warehouses", admin: true },
     { to: "/admin/price-lists", key: "priceLists", admin: true },
@@ -49,7 +51,7 @@ function ConsoleNav() {
         .filter((l) => admin || !l.admin)
         .map((l) => (
           <Anchor key={l.to} component={NavLink} to={l.to} end={l.to === "/admin"} className="nav-link" c="inherit">
-            {t(`nav.${l.key}`)}
+            {t(l.label ?? `nav.${l.key}`)}
           </Anchor>
         ))}
     </Stack>
@@ -74,6 +76,7 @@ export default function AdminApp() {
           <Route path="orders/:id" element={<AdminOrderPage />} />
           <Route path="quotes" element={<AdminQuotesPage />} />
           <Route path="quotes/:id" element={<AdminQuotePage />} />
+          <Route path="reports" element={<ReportsPage />} />
           <Route path="items" element={<ItemsPage />} />
           <Route path="items/:sku" element={<ItemPage />} />
           <Route path="import" element={<ImportExportPage />} />

@@ -4076,6 +4076,329 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/reports/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Item 8: one customer's purchases over time and its items (largest first). Agents: their
+         *     customers only (another's answers 404).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day, `YYYY-MM-DD` (UTC); default 29 days before `to`. */
+                    from?: string;
+                    /** @description Last day, included; default today. At most 366 days after `from`. */
+                    to?: string;
+                    /** @description ISO 4217 code; default the store's currency. */
+                    currency?: string;
+                    /** @description `day` (default), `week` (from Monday) or `month`: the periods of the series. */
+                    granularity?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description customer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerPurchases"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reports/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's purchases as CSV: `series` or `items`. */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description `series` or `items` (required; checked after the customer, so that another agent's
+                     *     customer answers 404 whatever the query).
+                     */
+                    table?: string;
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                    granularity?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description customer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Item 7: sales by day, week or month (placed and fulfilled value), orders by status, and
+         *     the tables by customer, item, item type, brand, agent and warehouse (largest first), from
+         *     the report aggregates. Agents get their customers' figures only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day, `YYYY-MM-DD` (UTC); default 29 days before `to`. */
+                    from?: string;
+                    /** @description Last day, included; default today. At most 366 days after `from`. */
+                    to?: string;
+                    /** @description ISO 4217 code; default the store's currency. */
+                    currency?: string;
+                    /** @description `day` (default), `week` or `month`. */
+                    granularity?: string;
+                    /** @description Admins: one agent's customers only (a staff id). Agents always see their own. */
+                    agent?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesReport"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reports/sales/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One table of the sales report as CSV (cells that a spreadsheet would run as a formula are
+         *     escaped).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description `series`, `statuses`, `customers`, `items`, `item_types`, `brands`, `agents` or
+                     *     `warehouses`.
+                     */
+                    table: string;
+                    from?: string;
+                    to?: string;
+                    currency?: string;
+                    granularity?: string;
+                    agent?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/settings": {
         parameters: {
             query?: never;
@@ -8157,6 +8480,17 @@ export interface components {
             /** @description 1 to 1,000 rows, one per SKU. */
             prices: components["schemas"]["CustomerPriceRowInput"][];
         };
+        /** @description A customer's purchases over time and its top items (item 8). */
+        CustomerPurchases: {
+            currency: string;
+            customer_id: string;
+            from: string;
+            granularity: components["schemas"]["ReportGranularity"];
+            items: components["schemas"]["ReportRow"][];
+            series: components["schemas"]["ReportPeriod"][];
+            to: string;
+            totals: components["schemas"]["ReportFigures"];
+        };
         /**
          * @description A quote request and its answer (F26). Named `CustomerQuote` in the API description, apart
          *     from the pricing function's priced `Quote`.
@@ -9488,6 +9822,61 @@ export interface components {
             /** @description Only these messages (ids from the listing); all of them when absent. */
             message_ids?: string[] | null;
         };
+        /** @description The counters of a bucket or a sum of buckets. Values are net of tax (order subtotals). */
+        ReportFigures: {
+            /** Format: int64 */
+            cancelled_orders: number;
+            /** @example 0.00 */
+            cancelled_value: string;
+            /** Format: int64 */
+            claimed_orders: number;
+            /** Format: int64 */
+            expired_orders: number;
+            /** @example 0.00 */
+            expired_value: string;
+            /** Format: int64 */
+            fulfilled_orders: number;
+            /** Format: int64 */
+            fulfilled_qty: number;
+            /** @example 1200.00 */
+            fulfilled_value: string;
+            /** Format: int64 */
+            placed_orders: number;
+            /** Format: int64 */
+            placed_qty: number;
+            /** @example 1200.00 */
+            placed_value: string;
+        };
+        /** @enum {string} */
+        ReportGranularity: "day" | "week" | "month";
+        /**
+         * @description What an order event counts: each order passes each of these at most once, at a time the
+         *     order records (so a redelivery or a replay lands in the same bucket).
+         * @enum {string}
+         */
+        ReportMetric: "placed" | "claimed" | "fulfilled" | "cancelled" | "expired";
+        /** @description One period of a series. */
+        ReportPeriod: {
+            figures: components["schemas"]["ReportFigures"];
+            /** @description The period's first day (`YYYY-MM-DD`; a week starts on Monday, a month on the 1st). */
+            period: string;
+        };
+        /** @description One row of a table: a customer, an item, a type, a brand, an agent or a warehouse. */
+        ReportRow: {
+            figures: components["schemas"]["ReportFigures"];
+            /** @description The customer id, SKU, type, brand, staff id or warehouse id. */
+            key: string;
+            /** @description Its name where one is known (customer, item, agent), else the key. */
+            label: string;
+        };
+        /** @description Orders per status change in the range (each order counts once per change). */
+        ReportStatusRow: {
+            /** Format: int64 */
+            orders: number;
+            status: components["schemas"]["ReportMetric"];
+            /** @example 1200.00 */
+            value: string;
+        };
         /** @description What a visitor is told, always the same (no enumeration of emails). */
         RequestReceipt: {
             message: string;
@@ -9516,6 +9905,26 @@ export interface components {
         RunStatus: "queued" | "running" | "succeeded" | "failed";
         /** @enum {string} */
         RunTrigger: "manual" | "schedule";
+        /** @description The sales report of a range (items 7): everything the console's Reports page shows. */
+        SalesReport: {
+            /** @description Admins only (empty in an agent's report). */
+            agents: components["schemas"]["ReportRow"][];
+            brands: components["schemas"]["ReportRow"][];
+            currency: string;
+            /** @description Each table sorted by placed value, largest first (the top ones first). */
+            customers: components["schemas"]["ReportRow"][];
+            from: string;
+            granularity: components["schemas"]["ReportGranularity"];
+            item_types: components["schemas"]["ReportRow"][];
+            items: components["schemas"]["ReportRow"][];
+            /** @description `all`, or `agent` when the figures are one agent's customers' only. */
+            scope: string;
+            series: components["schemas"]["ReportPeriod"][];
+            statuses: components["schemas"]["ReportStatusRow"][];
+            to: string;
+            totals: components["schemas"]["ReportFigures"];
+            warehouses: components["schemas"]["ReportRow"][];
+        };
         /** @description A session: the bearer token, its expiry and the principal it carries. */
         Session: {
             /** @description RFC 3339. */

@@ -368,3 +368,100 @@ pub fn assert_code(res: &TestResponse, status: StatusCode, code: &str) {
     assert_eq!(res.status, status, "{}", res.json);
     assert_eq!(res.json["code"], code, "{}", res.json);
 }
+
+/// Moves an order's claim deadline into the past (as if the hours had gone by). Only placed
+/// orders are in the expiry index, so only theirs gets the index's sort key too.
+pub async fn make_due(w: &World, order_id: &str) {
+    let past = (chrono::Utc::now() - chrono::Duration::minutes(5))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let order: shared::orders::Order = w
+        .store()
+        .get(&keys::order_pk(order_id), keys::ORDER_SK)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut update = w
+        .store()
+        .client()
+        .update_item()
+        .table_name(w.store().table())
+        .set_key(Some(shared::store::key_of(
+            &keys::order_pk(order_id),
+            keys::ORDER_SK,
+        )))
+        .expression_attribute_values(":past", shared::store::s(&past));
+    update = if order.status == shared::orders::OrderStatus::Placed {
+        update
+            .update_expression("SET expires_at = :past, GSI2SK = :sk")
+            .expression_attribute_values(":sk", shared::store::s(&format!("{past}#{order_id}")))
+    } else {
+        update.update_expression("SET expires_at = :past")
+    };
+    update.send().await.unwrap();
+}
+
+// Reports (issue 13, items 7-8) -------------------------------------------------------------
+
+/// An item with a type and a brand (reports count by both), priced and stocked in `W1`.
+pub async fn report_item(w: &World, sku: &str, item_type: &str, brand: &str, price: &str) {
+    w.item(sku, price, 1_000).await;
+    w.store()
+        .update(
+            &keys::item_pk(sku),
+            keys::ITEM_SK,
+            "SET item_type = :t, brand = :b",
+            None,
+            &[],
+            vec![(":t", store::s(item_type)), (":b", store::s(brand))],
+        )
+        .await
+        .unwrap();
+}
+
+/// Reads the reports queue until `n` messages arrived (or 30 s), deleting what it reads:
+/// the bodies, as the EventBridge rule delivered them.
+pub async fn report_messages(w: &World, n: usize) -> Vec<String> {
+    let sqs = aws_sdk_sqs::Client::new(&w.env.sdk);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut bodies = Vec::new();
+    while bodies.len() < n && std::time::Instant::now() < deadline {
+        let out = sqs
+            .receive_message()
+            .queue_url(&w.env.queues.reports_queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("receive");
+        for m in out.messages.unwrap_or_default() {
+            if let Some(receipt) = m.receipt_handle() {
+                let _ = sqs
+                    .delete_message()
+                    .queue_url(&w.env.queues.reports_queue_url)
+                    .receipt_handle(receipt)
+                    .send()
+                    .await;
+            }
+            bodies.push(m.body().unwrap_or_default().to_string());
+        }
+    }
+    bodies
+}
+
+/// Hands message bodies to the reports consumer as one SQS batch, as Lambda would; returns
+/// the ids it reported as failed.
+pub async fn deliver_reports(w: &World, bodies: &[String]) -> Vec<String> {
+    let mut event = aws_lambda_events::event::sqs::SqsEvent::default();
+    for (i, body) in bodies.iter().enumerate() {
+        let mut m = aws_lambda_events::event::sqs::SqsMessage::default();
+        m.message_id = Some(format!("m{i}-{}", shared::types::new_id()));
+        m.body = Some(body.clone());
+        event.records.push(m);
+    }
+    let response = orders::handle_report_events(&w.env.app, event).await;
+    response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| f.item_identifier)
+        .collect()
+}

@@ -14,6 +14,7 @@ import { ContactsSection } from "./ContactsSection";
 import { ActivitySection, EmailSection, TimelineSection } from "./HistorySections";
 import { PlaceOrderFor } from "./PlaceOrderFor";
 import { CustomerPricesSection } from "./CustomerPricesSection";
+import { CustomerPurchasesSection } from "../reports/CustomerPurchasesSection";
 
 function ReadinessChecklist({ id }: { id: string }) {
   const { t } = useTranslation("admin");
@@ -141,6 +142,7 @@ export function CustomerPage() {
       <CustomerPricesSection c={customer} />
       {admin && <StatusActions c={customer} />}
       <EmailSection c={customer} />
+      <CustomerPurchasesSection id={id} />
       <TimelineSection id={id} />
       <ActivitySection id={id} />
     </Stack>
