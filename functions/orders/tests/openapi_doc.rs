@@ -51,6 +51,13 @@ fn every_route_is_described_and_every_reference_resolves() {
         "GET /v1/admin/quotes",
         "GET /v1/admin/quotes/{id}",
         "POST /v1/admin/quotes/{id}/answer",
+        // F39 approval requests.
+        "GET /v1/approvals",
+        "GET /v1/approvals/{id}",
+        "POST /v1/approvals/{id}/approve",
+        "POST /v1/approvals/{id}/reject",
+        "POST /v1/approvals/{id}/withdraw",
+        "GET /v1/admin/customers/{id}/approvals",
     ];
     let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
     assert_eq!(routes, expected);

@@ -110,6 +110,16 @@ impl Manager {
     }
 }
 
+/// Another customer's contact (or anyone's email that is not a contact here) is not found,
+/// whoever asks: checked before the caller's rights, so the answer tells nothing of others.
+async fn require_own_contact(store: &Store, principal: &Principal, email: &Email) -> AppResult<()> {
+    let customer_id = principal.customer_scope()?;
+    contacts::get(store, customer_id, email.as_str())
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
 /// `ConditionCheck`: the contact is an active manager (used by approvals too).
 pub(crate) fn manager_check(
     store: &Store,
@@ -337,6 +347,7 @@ pub async fn update(
     email: &Email,
     patch: CompanyContactPatch,
 ) -> AppResult<Contact> {
+    require_own_contact(store, principal, email).await?;
     let m = manager(store, principal).await?;
     let (_, before) = m.colleague(store, email).await?;
     let mut errors = Vec::new();
@@ -413,6 +424,7 @@ pub async fn change_access(
     email: &Email,
     action: AccessAction,
 ) -> AppResult<AccessChange> {
+    require_own_contact(store, principal, email).await?;
     let m = manager(store, principal).await?;
     let (all, target) = m.colleague(store, email).await?;
     access::apply(

@@ -401,11 +401,12 @@ pub async fn reject(
             format!("must be 1 to {MAX_REASON_CHARS} characters"),
         )]));
     }
-    let m = company::manager(&app.store, principal).await?;
+    let customer_id = principal.customer_scope()?;
     let request = load(&app.store, id)
         .await?
-        .filter(|a| a.customer_id == m.customer.id)
+        .filter(|a| a.customer_id == customer_id)
         .ok_or(AppError::NotFound)?;
+    let m = company::manager(&app.store, principal).await?;
     if request.requested_by.id == m.contact.email.as_str() {
         return Err(AppError::Forbidden(
             "another manager decides your own request".into(),

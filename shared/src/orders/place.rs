@@ -451,15 +451,36 @@ pub async fn approve(
     approval_id: &str,
 ) -> OrderResult<Placed> {
     let key = format!("approval:{approval_id}");
-    run(
+    let origin = Origin::Approval(approval_id);
+    let hash = origin.hash();
+    match run(
         app,
         customer_id,
         placer,
         &key,
-        Origin::Approval(approval_id),
+        origin,
         &PlaceOptions::default(),
     )
     .await
+    {
+        Ok(placed) => Ok(placed),
+        Err(refused) => {
+            // One read is not a snapshot: a parallel approval may have committed between this
+            // attempt's read of the key and of the stock (or the request), which then looks
+            // short (or decided). If it did, answer its order.
+            let raw = app
+                .store
+                .get_item(
+                    &keys::idempotency_pk(customer_id, &key),
+                    keys::IDEMPOTENCY_SK,
+                )
+                .await?;
+            match IdempotencyRecord::live(raw.as_ref()) {
+                Some(record) if record.state == IdemState::Done => replay(&record, &hash),
+                _ => Err(refused),
+            }
+        }
+    }
 }
 
 async fn run(
