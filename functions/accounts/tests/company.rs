@@ -458,6 +458,45 @@ async fn a_manager_demoted_or_blocked_mid_way_loses_the_rights_at_once() {
         ctx.contact(&id, "ana@arges.ro").await.name.as_str(),
         "Ana Maria"
     );
+
+    // Given back, then blocked (as a staff block leaves the contact): refused at once too,
+    // whatever the session cache still holds.
+    let res = ctx
+        .req(
+            &ctx.admin,
+            "PATCH",
+            &format!("/v1/admin/customers/{id}/contacts/boss@arges.ro"),
+            Some(json!({"permissions": {"place_orders": true, "create_quotes": true, "see_invoices": true, "manage_company": true}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let res = ctx
+        .patch(&boss, "ana@arges.ro", json!({"name": "Ana B"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let mut blocked = ctx.contact(&id, "boss@arges.ro").await;
+    blocked.access = shared::customers::AccessState::Blocked;
+    ctx.env
+        .app
+        .store
+        .put(
+            &shared::store::Keys::new(keys::customer_pk(&id), keys::contact_sk("boss@arges.ro")),
+            &blocked,
+        )
+        .await
+        .unwrap();
+    let res = ctx
+        .patch(&boss, "ana@arges.ro", json!({"name": "Ana C"}))
+        .await;
+    // 403 while the session cache still admits the blocked session, 401 once it does not.
+    let refused = [StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED];
+    assert!(refused.contains(&res.status), "{}", res.json);
+    let res = ctx.access(&boss, "ana@arges.ro", "block").await;
+    assert!(refused.contains(&res.status), "{}", res.json);
+    assert_eq!(
+        ctx.contact(&id, "ana@arges.ro").await.name.as_str(),
+        "Ana B"
+    );
 }
 
 #[tokio::test]
