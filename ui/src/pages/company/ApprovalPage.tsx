@@ -11,9 +11,10 @@ import { shortId } from "../../lib/ids";
 import { usePageTitle } from "../../shell/usePageTitle";
 import { useApproval, useApprovals, useApprove, useReject, useWithdraw } from "../../api/company";
 
+// Dark shades: white 11 px text on them keeps AA contrast (at least 4.5:1).
 const COLORS: Record<string, string> = {
-  pending: "orange.9",
-  approved: "green.9",
+  pending: "blue.9",
+  approved: "teal.9",
   rejected: "red.9",
   withdrawn: "gray.8",
 };
@@ -21,7 +22,7 @@ const COLORS: Record<string, string> = {
 export function ApprovalBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status] ?? "gray.8"} variant="filled" autoContrast>
+    <Badge color={COLORS[status] ?? "gray.8"} variant="filled">
       {t(`company.status.${status}`, { defaultValue: status })}
     </Badge>
   );
@@ -99,7 +100,6 @@ export function ApprovalPage() {
       {pending && manager && (
         <Stack gap="xs">
           <Button
-            color="green.9"
             loading={approve.isPending}
             onClick={() =>
               approve.mutate(

@@ -164,8 +164,8 @@ function Person({ contact, self }: { contact: CompanyContact; self: boolean }) {
           <Text size="sm">{contact.email}</Text>
         </div>
         <Group gap="xs">
-          {held?.manage_company && <Badge color="grape" variant="filled">{t("company.manager")}</Badge>}
-          <Badge color={contact.access === "blocked" ? "red" : "blue"} variant="filled" autoContrast>
+          {held?.manage_company && <Badge color="violet.9" variant="filled">{t("company.manager")}</Badge>}
+          <Badge color={contact.access === "blocked" ? "red.9" : "blue.9"} variant="filled">
             {accessLabel(t, contact.access)}
           </Badge>
         </Group>
@@ -208,7 +208,7 @@ function Person({ contact, self }: { contact: CompanyContact; self: boolean }) {
               </Button>
             ) : contact.access !== "not_created" ? (
               <Button
-                color="red"
+                color="red.9"
                 variant="outline"
                 loading={access.isPending}
                 onClick={() => access.mutate({ email: contact.email, action: "block" })}
