@@ -17,13 +17,14 @@ use serde_json::{json, Value};
 use shared::auth::StaffRole;
 
 /// Path parameters that name a customer's own data, by the resource segment before them.
-const OWNED: [&str; 6] = [
+const OWNED: [&str; 7] = [
     "customers",
     "contacts",
     "orders",
     "quotes",
     "documents",
     "batches",
+    "approvals",
 ];
 /// Path parameters of shared data (the catalog): visibility rules, not ownership, apply.
 const SHARED: [&str; 1] = ["items"];
@@ -110,6 +111,16 @@ async fn send(
     .await
 }
 
+/// A valid body for customer routes by id that require one (so the answer is about the id).
+fn customer_body(method: &str, path: &str) -> Option<Value> {
+    match (method, path) {
+        ("PATCH", "/v1/company/contacts/{email}") => Some(json!({"spending_limit": null})),
+        ("POST", "/v1/company/contacts/{email}/access") => Some(json!({"action": "block"})),
+        ("POST", "/v1/approvals/{id}/reject") => Some(json!({"reason": "isolation test"})),
+        _ => None,
+    }
+}
+
 /// A ready customer with a contact, an order, a quote (answered), a cart and an invoice from
 /// the ERP, all through the API.
 async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&str>) -> Owned {
@@ -126,6 +137,24 @@ async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&st
         )
         .await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.json);
+    // F39: a per-order limit, and an order above it waiting for approval.
+    let res = w
+        .admin(
+            "PATCH",
+            &format!("/v1/admin/customers/{customer}/contacts/{email}"),
+            json!({"spending_limit": {"amount": "30.00", "currency": "MXN"}}),
+        )
+        .await;
+    assert_eq!(res["spending_limit"]["amount"], "30.00", "{res}");
+    let approval = w
+        .place_order(
+            &token,
+            &format!("{slug}-big"),
+            json!([{"sku": "BOLT-1", "quantity": 5}]),
+        )
+        .await;
+    assert_eq!(approval.status, StatusCode::ACCEPTED, "{}", approval.json);
+    let approval = approval.json["id"].as_str().unwrap().to_string();
     let quote = w
         .call(
             "POST",
@@ -182,6 +211,7 @@ async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&st
         quote_id.clone(),
     ];
     secrets.push(document.clone());
+    secrets.push(approval.clone());
     secrets.push(format!("{slug}-0001"));
     secrets.push(name.to_string());
     if let Some(number) = order.json["number"].as_str() {
@@ -195,6 +225,7 @@ async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&st
             ("quotes", quote_id),
             ("documents", document),
             ("batches", batch),
+            ("approvals", approval),
         ]),
         customer,
         token,
@@ -260,8 +291,9 @@ async fn a_contact_of_one_customer_reaches_nothing_of_another_through_any_functi
         }
         // Something of B's, by its id: 404, as for an id that does not exist.
         let path = fill(&op.path, &b.ids).expect("B has every owned id");
+        let body = customer_body(&op.method, &op.path);
         for (who, token) in [("contact of A", &a.token), ("staff acting as A", &a_acting)] {
-            let res = send(&w, &op.method, &path, token, None).await;
+            let res = send(&w, &op.method, &path, token, body.as_ref()).await;
             if let Err(e) = problem(
                 &res,
                 StatusCode::NOT_FOUND,

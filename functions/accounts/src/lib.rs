@@ -5,6 +5,7 @@
 mod activity;
 mod announcements;
 mod auth;
+mod company;
 mod contacts;
 mod customers;
 mod emails;
@@ -37,6 +38,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::routes())
         .merge(customers::routes())
         .merge(contacts::routes())
+        .merge(company::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }

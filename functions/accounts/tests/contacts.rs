@@ -83,7 +83,8 @@ async fn contacts_are_added_edited_and_listed() {
     );
     assert_eq!(
         res.json["permissions"],
-        json!({"place_orders": true, "create_quotes": true, "see_invoices": true})
+        json!({"place_orders": true, "create_quotes": true, "see_invoices": true, "manage_company": false}),
+        "every ordinary permission; \"manage company\" only when staff grant it"
     );
 
     let res = ctx.contact(&id, "ion@carpati.ro", None).await;

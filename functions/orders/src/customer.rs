@@ -9,6 +9,7 @@ use serde::Deserialize;
 use shared::auth::Principal;
 use shared::error::Problem;
 use shared::http::{ApiJson, ApiQuery, OptionalApiJson, PageOf};
+use shared::orders::approvals::ApprovalRequest;
 use shared::orders::cart::{self, CartUpdate, CartView};
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::handling::{self, Scope};
@@ -33,7 +34,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The session as a placer: the contact with its session's permissions.
-fn placer(principal: &Principal) -> Placer {
+pub(crate) fn placer(principal: &Principal) -> Placer {
     Placer {
         actor: Actor::of(principal),
         permissions: Some(principal.permissions),
@@ -78,6 +79,7 @@ async fn put_cart(
     params(("Idempotency-Key" = String, Header, description = "unique per order, re-sent on retries")),
     security(("bearer" = [])),
     responses((status = 201, body = Order, description = "placed (or the first answer replayed)"),
+        (status = 202, body = ApprovalRequest, description = "above the contact's spending limit: not placed, submitted for a manager's approval (nothing reserved)"),
         (status = 401, body = Problem), (status = 403, body = Problem, description = "the contact may not place orders"),
         (status = 409, body = StockShortProblem, description = "stock short (each short line named), credit or open-orders cap exceeded, customer not active or not ready"),
         (status = 422, body = Problem, description = "invalid field, missing Idempotency-Key, or the key reused with another body")))]
@@ -232,7 +234,7 @@ async fn get_quote(
     params(("id" = String, Path, description = "quote id")), security(("bearer" = [])),
     responses((status = 201, body = Order), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = StockShortProblem, description = "not answered, expired, stock short, credit exceeded...")))]
+        (status = 409, body = StockShortProblem, description = "not answered, expired, stock short, credit exceeded, above the contact's spending limit...")))]
 async fn accept_quote(
     State(app): State<AppState>,
     principal: Principal,

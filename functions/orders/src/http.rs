@@ -88,9 +88,15 @@ pub fn idempotency_key(headers: &HeaderMap) -> AppResult<String> {
     shared::orders::place::validate_idempotency_key(raw)
 }
 
-/// 201 with the order; a replay says so in `Idempotent-Replayed: true`.
+/// 201 with the order (202 with the approval request when it went over the contact's
+/// spending limit, F39); a replay says so in `Idempotent-Replayed: true`.
 pub fn placed(placed: Placed) -> Response {
-    let mut res = (StatusCode::CREATED, Json(placed.body)).into_response();
+    let status = if placed.pending_approval {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::CREATED
+    };
+    let mut res = (status, Json(placed.body)).into_response();
     if placed.replayed {
         res.headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));

@@ -2,6 +2,7 @@
 //! binary (`src/bin/expire-orders.rs`). Handlers are thin: parse, call `shared::orders`, answer.
 
 mod admin;
+mod approvals;
 mod customer;
 mod http;
 mod reports;
@@ -17,6 +18,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(customer::routes())
         .merge(admin::routes())
         .merge(reports::routes())
+        .merge(approvals::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }

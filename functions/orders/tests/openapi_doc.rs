@@ -55,6 +55,13 @@ fn every_route_is_described_and_every_reference_resolves() {
         "GET /v1/admin/reports/sales/export",
         "GET /v1/admin/reports/customers/{id}",
         "GET /v1/admin/reports/customers/{id}/export",
+        // F39 approval requests.
+        "GET /v1/approvals",
+        "GET /v1/approvals/{id}",
+        "POST /v1/approvals/{id}/approve",
+        "POST /v1/approvals/{id}/reject",
+        "POST /v1/approvals/{id}/withdraw",
+        "GET /v1/admin/customers/{id}/approvals",
     ];
     let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
     assert_eq!(routes, expected);

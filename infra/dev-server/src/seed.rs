@@ -423,6 +423,24 @@ async fn customers(api: &Api<'_>, agent_id: &str) -> Result<String, String> {
         .await?;
     }
 
+    // F39: the buyer manages Acme's people (the Company section); Jorge, once invited from
+    // there, orders up to 5,000 MXN without approval.
+    api.call(
+        "PATCH",
+        &format!("/v1/admin/customers/{acme_id}/contacts/{DEMO_BUYER}"),
+        Some(
+            json!({"permissions": {"place_orders": true, "create_quotes": true,
+            "see_invoices": true, "manage_company": true}}),
+        ),
+    )
+    .await?;
+    api.call(
+        "PATCH",
+        &format!("/v1/admin/customers/{acme_id}/contacts/almacen@acme.example"),
+        Some(json!({"spending_limit": {"amount": "5000.00", "currency": "MXN"}})),
+    )
+    .await?;
+
     // The buyer's access: invite (the email goes out through the queue like any other), then
     // accept the invitation with the token from the link, as the contact would.
     let outcome = api

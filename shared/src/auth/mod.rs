@@ -36,6 +36,11 @@ pub struct Permissions {
     pub create_quotes: bool,
     #[serde(default = "yes")]
     pub see_invoices: bool,
+    /// F39: sees the customer's other contacts, invites colleagues, sets their permissions,
+    /// spending limits and blocks them, and approves or rejects orders above a limit. Granted
+    /// only by staff (never by another manager), so it is off unless set.
+    #[serde(default)]
+    pub manage_company: bool,
 }
 
 fn yes() -> bool {
@@ -49,12 +54,24 @@ impl Default for Permissions {
 }
 
 impl Permissions {
+    /// Every ordinary permission (a new contact's default); "manage company" is not one of
+    /// them: staff grant it on purpose.
     pub const fn all() -> Self {
         Self {
             place_orders: true,
             create_quotes: true,
             see_invoices: true,
+            manage_company: false,
         }
+    }
+
+    /// Whether every permission of `self` is also held by `other` (a manager never grants
+    /// more than it holds).
+    pub fn within(&self, other: &Permissions) -> bool {
+        (!self.place_orders || other.place_orders)
+            && (!self.create_quotes || other.create_quotes)
+            && (!self.see_invoices || other.see_invoices)
+            && (!self.manage_company || other.manage_company)
     }
 }
 

@@ -169,11 +169,63 @@ pub async fn change_access(
         .find(|c| &c.email == email)
         .cloned()
         .ok_or(AppError::NotFound)?;
+    apply(
+        store,
+        config,
+        &customer,
+        &all_contacts,
+        &contact,
+        action,
+        None,
+    )
+    .await
+}
+
+/// A condition the action's transaction must also meet (F39: the acting manager still holds
+/// "manage company"), and the error answered when it does not.
+pub(crate) struct Guard {
+    pub check: TransactWriteItem,
+    pub refused: fn() -> AppError,
+}
+
+/// Commits an access action's transaction with the guard last; a failed guard answers its own
+/// error, anything else goes back to the caller's matching.
+async fn commit(
+    store: &Store,
+    mut actions: Vec<TransactWriteItem>,
+    guard: Option<Guard>,
+) -> Result<Result<(), StoreError>, AppError> {
+    let Some(guard) = guard else {
+        return Ok(store.transact(actions).await);
+    };
+    let at = actions.len();
+    actions.push(guard.check);
+    match store.transact(actions).await {
+        Err(e)
+            if condition_failed_at(&e, at) && matches!(e, StoreError::TransactionCanceled(_)) =>
+        {
+            Err((guard.refused)())
+        }
+        other => Ok(other),
+    }
+}
+
+/// Applies `action` to `contact` (one of `all`, the customer's contacts), for staff or (with a
+/// guard) for a manager of the customer (F39).
+pub(crate) async fn apply(
+    store: &Store,
+    config: &Config,
+    customer: &Customer,
+    all: &[Contact],
+    contact: &Contact,
+    action: AccessAction,
+    guard: Option<Guard>,
+) -> AppResult<AccessChange> {
     match action {
-        AccessAction::Create => create(store, config, &customer, &all_contacts, &contact).await,
-        AccessAction::Resend => resend(store, config, &customer, &all_contacts, &contact).await,
-        AccessAction::Block => block(store, &customer, &all_contacts, &contact).await,
-        AccessAction::Unblock => unblock(store, config, &customer, &all_contacts, &contact).await,
+        AccessAction::Create => create(store, config, customer, all, contact, false, guard).await,
+        AccessAction::Resend => resend(store, config, customer, all, contact, guard).await,
+        AccessAction::Block => block(store, customer, all, contact, guard).await,
+        AccessAction::Unblock => unblock(store, config, customer, all, contact, guard).await,
     }
 }
 
@@ -196,12 +248,16 @@ fn outcome(
     }
 }
 
-async fn create(
+/// Creates the access of `contact`; with `new_contact`, the contact itself is written in the
+/// same transaction (a manager's invitation of a colleague: one business action).
+pub(crate) async fn create(
     store: &Store,
     config: &Config,
     customer: &Customer,
     all: &[Contact],
     contact: &Contact,
+    new_contact: bool,
+    guard: Option<Guard>,
 ) -> AppResult<AccessChange> {
     if contact.access != AccessState::NotCreated {
         return Err(access_conflict(
@@ -219,20 +275,36 @@ async fn create(
         },
         &invitation.token.hash,
     );
+    let contact_write = if new_contact {
+        let mut invited = contact.clone();
+        invited.access = AccessState::Invited;
+        store.tx_put_new(
+            &contacts::contact_keys(&customer.id, contact.email.as_str()),
+            &invited,
+        )?
+    } else {
+        contact_action(store, contact, AccessState::Invited)?
+    };
     let actions = vec![
         customer_action(store, customer, count, true)?,
-        contact_action(store, contact, AccessState::Invited)?,
+        contact_write,
         // One login per email across every customer and the staff.
         store.tx_put_new(&login_keys(contact.email.as_str()), &login)?,
         invitation.token.tx_put(store)?,
         invitation.event.outbox_put(store)?,
     ];
-    match store.transact(actions).await {
+    match commit(store, actions, guard).await? {
         Ok(()) => {}
         Err(e) if condition_failed_at(&e, 2) => {
             return Err(access_conflict(
                 "email-has-login",
                 "this email already has a login (as a contact of another customer or as staff)",
+            ))
+        }
+        Err(e) if new_contact && condition_failed_at(&e, 1) => {
+            return Err(access_conflict(
+                "contact-exists",
+                "this email is already a contact of this customer",
             ))
         }
         Err(e) if condition_failed_at(&e, 0) || condition_failed_at(&e, 1) => {
@@ -286,6 +358,7 @@ async fn resend(
     customer: &Customer,
     all: &[Contact],
     contact: &Contact,
+    guard: Option<Guard>,
 ) -> AppResult<AccessChange> {
     if contact.access != AccessState::Invited {
         return Err(access_conflict(
@@ -319,7 +392,7 @@ async fn resend(
     if let Some(old) = &login.pending_token_hash {
         actions.push(store.tx_delete(&keys::token_pk(old), keys::TOKEN_SK, None)?);
     }
-    match store.transact(actions).await {
+    match commit(store, actions, guard).await? {
         Ok(()) => {}
         Err(e) if super::profile::any_condition_failed(&e) => return Err(concurrent_change()),
         Err(e) => return Err(e.into()),
@@ -335,6 +408,7 @@ async fn block(
     customer: &Customer,
     all: &[Contact],
     contact: &Contact,
+    guard: Option<Guard>,
 ) -> AppResult<AccessChange> {
     let count = count_after(all, &contact.email, AccessState::Blocked);
     match contact.access {
@@ -384,7 +458,7 @@ async fn block(
     if let Some(old) = &login.pending_token_hash {
         actions.push(store.tx_delete(&keys::token_pk(old), keys::TOKEN_SK, None)?);
     }
-    match store.transact(actions).await {
+    match commit(store, actions, guard).await? {
         Ok(()) => {}
         Err(e) if super::profile::any_condition_failed(&e) => return Err(concurrent_change()),
         Err(e) => return Err(e.into()),
@@ -402,6 +476,7 @@ async fn unblock(
     customer: &Customer,
     all: &[Contact],
     contact: &Contact,
+    guard: Option<Guard>,
 ) -> AppResult<AccessChange> {
     if contact.access != AccessState::Blocked {
         return Err(access_conflict(
@@ -447,7 +522,7 @@ async fn unblock(
             actions.push(inv.event.outbox_put(store)?);
         }
     }
-    match store.transact(actions).await {
+    match commit(store, actions, guard).await? {
         Ok(()) => {}
         Err(e) if super::profile::any_condition_failed(&e) => return Err(concurrent_change()),
         Err(e) => return Err(e.into()),

@@ -70,6 +70,10 @@ pub struct ContactPatch {
     #[serde(default, deserialize_with = "super::profile::present_via_value")]
     #[schema(value_type = Option<Language>)]
     pub language: Option<Option<Language>>,
+    /// F39: the per-order spending limit in the customer's currency; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<super::model::SpendingLimit>)]
+    pub spending_limit: Option<Option<super::model::SpendingLimit>>,
 }
 
 fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
@@ -139,7 +143,14 @@ pub async fn update(
     email: &Email,
     patch: ContactPatch,
 ) -> AppResult<Contact> {
-    load_for_staff(store, principal, customer_id).await?;
+    let customer = load_for_staff(store, principal, customer_id).await?;
+    if let Some(Some(limit)) = &patch.spending_limit {
+        let mut errors = Vec::new();
+        super::company::check_limit(store, &customer, limit, &mut errors).await?;
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+    }
     let before = get(store, customer_id, email.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -159,11 +170,28 @@ pub async fn update(
     if let Some(language) = patch.language {
         after.language = language;
     }
+    if let Some(limit) = patch.spending_limit {
+        after.spending_limit = limit;
+    }
     // Only the fields edited here are written, so a concurrent access change is not undone.
+    let mut values = vec![
+        (":name", to_attr(&after.name)?),
+        (":department", to_attr(&after.department)?),
+        (":phone", to_attr(&after.phone)?),
+        (":permissions", to_attr(&after.permissions)?),
+        (":language", to_attr(&after.language)?),
+    ];
+    if let Some(limit) = &after.spending_limit {
+        values.push((":limit", to_attr(limit)?));
+    }
     let put = store.tx_update(
         &keys::customer_pk(customer_id),
         &keys::contact_sk(email.as_str()),
-        "SET #name = :name, #department = :department, #phone = :phone, #permissions = :permissions, #language = :language",
+        if after.spending_limit.is_some() {
+            "SET #name = :name, #department = :department, #phone = :phone, #permissions = :permissions, #language = :language, #limit = :limit"
+        } else {
+            "SET #name = :name, #department = :department, #phone = :phone, #permissions = :permissions, #language = :language REMOVE #limit"
+        },
         Some("attribute_exists(PK)"),
         &[
             ("#name", "name"),
@@ -171,14 +199,9 @@ pub async fn update(
             ("#phone", "phone"),
             ("#permissions", "permissions"),
             ("#language", "language"),
+            ("#limit", "spending_limit"),
         ],
-        vec![
-            (":name", to_attr(&after.name)?),
-            (":department", to_attr(&after.department)?),
-            (":phone", to_attr(&after.phone)?),
-            (":permissions", to_attr(&after.permissions)?),
-            (":language", to_attr(&after.language)?),
-        ],
+        values,
     )?;
     match store.transact(vec![put]).await {
         Ok(()) => Ok(after),

@@ -2,6 +2,7 @@
 //! (create, update, status changes, readiness, contacts and accesses) live beside it.
 
 pub mod access;
+pub mod company;
 pub mod contacts;
 pub mod model;
 pub mod profile;

@@ -206,7 +206,21 @@ pub struct Contact {
     pub last_access_at: Option<String>,
     #[serde(default)]
     pub language: Option<Language>,
+    /// F39: the most one order of this contact may total (tax included) before it needs a
+    /// manager's approval; `None`: no limit. Always in the customer's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending_limit: Option<SpendingLimit>,
     pub created_at: String,
+}
+
+/// F39: a per-order spending limit: an amount in the customer's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpendingLimit {
+    /// Decimal string, more than zero.
+    #[schema(value_type = String, example = "5000.00")]
+    pub amount: Decimal,
+    /// ISO 4217: must be the customer's currency (its price list's).
+    pub currency: String,
 }
 
 impl Contact {
@@ -222,6 +236,7 @@ impl Contact {
             access: AccessState::NotCreated,
             last_access_at: None,
             language: None,
+            spending_limit: None,
             created_at: crate::types::now_rfc3339(),
         }
     }

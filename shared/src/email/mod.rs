@@ -54,6 +54,9 @@ pub enum Notification {
     OrderConfirmationRequested(crate::orders::events::OrderNotice),
     OrderStatusChanged(crate::orders::events::OrderNotice),
     QuoteAnswered(crate::orders::events::QuoteNotice),
+    /// F39: to the company's managers; then to the requester when rejected.
+    ApprovalRequested(crate::orders::approvals::ApprovalNotice),
+    ApprovalRejected(crate::orders::approvals::ApprovalNotice),
 }
 
 impl Notification {
@@ -77,6 +80,8 @@ impl Notification {
             | event_types::ORDER_CANCELLED
             | event_types::ORDER_EXPIRED => Self::OrderStatusChanged(data(event)?),
             event_types::QUOTE_ANSWERED => Self::QuoteAnswered(data(event)?),
+            event_types::APPROVAL_REQUESTED => Self::ApprovalRequested(data(event)?),
+            event_types::APPROVAL_REJECTED => Self::ApprovalRejected(data(event)?),
             _ => return Ok(None),
         }))
     }
@@ -91,6 +96,8 @@ impl Notification {
             Self::OrderConfirmationRequested(d) => templates::orders::order_confirmation(d, ctx),
             Self::OrderStatusChanged(d) => templates::orders::order_status(d, ctx),
             Self::QuoteAnswered(d) => templates::orders::quote_answered(d, ctx),
+            Self::ApprovalRequested(d) => templates::approvals::approval_requested(d, ctx),
+            Self::ApprovalRejected(d) => templates::approvals::approval_rejected(d, ctx),
         }
         .map_err(DeliveryError::Invalid)
     }
@@ -217,6 +224,24 @@ async fn prepare(
             let to = Email::parse(d.to.email.as_str())
                 .map_err(|e| DeliveryError::Invalid(format!("to.email: {e}")))?;
             (vec![to.as_str().to_string()], seller.clone())
+        }
+        // Replies to a request go to the requester; to a rejection, to the seller.
+        Notification::ApprovalRequested(d) | Notification::ApprovalRejected(d) => {
+            let to =
+                d.to.iter()
+                    .map(|r| Email::parse(r.email.as_str()).map(|e| e.as_str().to_string()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| DeliveryError::Invalid(format!("to: {e}")))?;
+            if to.is_empty() {
+                return Err(DeliveryError::Invalid("no recipient".into()));
+            }
+            let reply_to = match notification {
+                Notification::ApprovalRequested(_) => Email::parse(d.requester.email.as_str())
+                    .map(|e| vec![e.as_str().to_string()])
+                    .unwrap_or_default(),
+                _ => seller.clone(),
+            };
+            (to, reply_to)
         }
     };
     Ok(Prepared {

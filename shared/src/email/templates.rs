@@ -2,6 +2,7 @@
 //! body in the recipient's language. Templates are plain Rust (no template engine); every value
 //! from an event is escaped before it reaches HTML.
 
+pub mod approvals;
 pub mod orders;
 
 use serde::{Deserialize, Deserializer};

@@ -31,6 +31,9 @@ pub const EMAIL_EVENT_TYPES: &[&str] = &[
     event_types::ORDER_CANCELLED,
     event_types::ORDER_EXPIRED,
     event_types::QUOTE_ANSWERED,
+    // The buying company's approvals (F39).
+    event_types::APPROVAL_REQUESTED,
+    event_types::APPROVAL_REJECTED,
 ];
 
 /// The `erp-sync` queue's rule: order events the ERP must hear of (filled in by the orders issue).
@@ -71,6 +74,11 @@ pub mod event_types {
     pub const ORDER_CANCELLED: &str = "OrderCancelled";
     pub const ORDER_EXPIRED: &str = "OrderExpired";
     pub const QUOTE_ANSWERED: &str = "QuoteAnswered";
+    /// F39: an order above a contact's limit waits: the company's managers are told.
+    /// Data: `orders::approvals::ApprovalNotice`.
+    pub const APPROVAL_REQUESTED: &str = "ApprovalRequested";
+    /// F39: a manager rejected a request: the requester is told why.
+    pub const APPROVAL_REJECTED: &str = "ApprovalRejected";
 }
 
 /// One domain event, as stored in the outbox and sent as the EventBridge `detail`.

@@ -244,6 +244,7 @@ pub(crate) async fn place_in_steps(
                     order_id: order.id.clone(),
                     body: order_body(order),
                     replayed: false,
+                    pending_approval: false,
                 }));
             }
             Err(err)
@@ -302,6 +303,7 @@ fn finish_actions(
         state: IdemState::Done,
         order_id: order.id.clone(),
         response: Some(order_body(order).to_string()),
+        approval: false,
         created_at: order.created_at.clone(),
     };
     let intent_pk = keys::intent_pk(&order.id);

@@ -8,6 +8,7 @@
 //!   stale reservation intents and unfinished stock jobs.
 //! - [`cart`], [`quotes`], [`listing`].
 
+pub mod approvals;
 pub mod cart;
 pub mod credit;
 pub mod error;

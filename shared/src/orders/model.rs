@@ -183,6 +183,18 @@ pub struct Order {
     pub erp_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erp_acknowledged_at: Option<String>,
+    /// F39: set when the order came from an approval request: who asked and who approved
+    /// (`placed_by` is the approving manager).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalRef>,
+}
+
+/// F39: the approval request an order was placed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApprovalRef {
+    pub approval_id: String,
+    pub requested_by: Actor,
+    pub approved_by: Actor,
 }
 
 impl Order {

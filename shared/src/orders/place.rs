@@ -16,11 +16,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::approvals::{ApprovalRequest, ApprovalStatus};
 use super::credit::{self, CreditGuard, CreditRecord};
 use super::error::{OrderError, OrderResult, ShortLine};
 use super::events::{placed_events, Recipient};
 use super::model::{
-    status_sk, Actor, LineRequest, Order, OrderLine, OrderStatus, Quote, QuoteStatus, StoredCart,
+    status_sk, Actor, ApprovalRef, LineRequest, Order, OrderLine, OrderStatus, Quote, QuoteStatus,
+    StoredCart,
 };
 use super::stock::{self, StockSnapshot};
 use super::{fetch, get, hint, remember_hint, CustomerHint, Fetched};
@@ -29,7 +31,7 @@ use crate::app::App;
 use crate::auth::Permissions;
 use crate::catalog::Sku;
 use crate::customers::readiness::profile_gaps;
-use crate::customers::{Contact, Customer, CustomerStatus};
+use crate::customers::{AccessState, Contact, Customer, CustomerStatus, SpendingLimit};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::pricing::quote::{merge_lines, StockLevels, MAX_LINE_QUANTITY, MAX_QUOTE_LINES};
 use crate::pricing::{self, LineIssue};
@@ -169,9 +171,13 @@ pub struct PlaceOptions {
 /// The answer to a placement: the order as JSON, or the first answer replayed.
 #[derive(Debug, Clone)]
 pub struct Placed {
+    /// The order's id, or the approval request's when `pending_approval`.
     pub order_id: String,
     pub body: serde_json::Value,
     pub replayed: bool,
+    /// F39: the order was above the contact's spending limit, so `body` is the approval
+    /// request submitted instead (nothing reserved, no credit used).
+    pub pending_approval: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +199,9 @@ pub(crate) struct IdempotencyRecord {
     /// The first answer's body (JSON text).
     #[serde(default)]
     pub response: Option<String>,
+    /// F39: the first answer was an approval request (`order_id` is its id), not an order.
+    #[serde(default)]
+    pub approval: bool,
     pub created_at: String,
 }
 
@@ -253,6 +262,8 @@ pub(crate) enum Extra {
         created_at: String,
         actor: Actor,
     },
+    /// F39: mark the approval request approved (if still pending), naming the order.
+    Approval { approval_id: String, actor: Actor },
 }
 
 impl Extra {
@@ -296,6 +307,9 @@ impl Extra {
                     ],
                 )
             }
+            Extra::Approval { approval_id, actor } => {
+                super::approvals::approve_action(store, approval_id, actor, &order.id)
+            }
         }
     }
 }
@@ -325,6 +339,7 @@ impl Plan {
             state: IdemState::Done,
             order_id: self.order.id.clone(),
             response: Some(order_body(&self.order).to_string()),
+            approval: false,
             created_at: self.order.created_at.clone(),
         }
     }
@@ -369,6 +384,8 @@ enum Origin<'a> {
     Request(&'a PlaceOrderRequest),
     Cart(&'a PlaceOrderRequest),
     Quote(&'a str),
+    /// F39: a manager approves a pending approval request.
+    Approval(&'a str),
 }
 
 impl Origin<'_> {
@@ -377,6 +394,7 @@ impl Origin<'_> {
             Origin::Request(r) => serde_json::json!({"order": r}),
             Origin::Cart(r) => serde_json::json!({"cart": r}),
             Origin::Quote(id) => serde_json::json!({"quote": id}),
+            Origin::Approval(id) => serde_json::json!({"approval": id}),
         };
         hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
     }
@@ -420,6 +438,49 @@ pub async fn accept_quote(
         options,
     )
     .await
+}
+
+/// F39: a manager approves a pending approval request: its lines become an order placed by
+/// that manager, re-priced now, with every usual check. The request's id is the idempotency
+/// key and the same transaction marks it approved, so approving twice (or in parallel) places
+/// one order and answers it to every caller.
+pub async fn approve(
+    app: &App,
+    customer_id: &str,
+    placer: &Placer,
+    approval_id: &str,
+) -> OrderResult<Placed> {
+    let key = format!("approval:{approval_id}");
+    let origin = Origin::Approval(approval_id);
+    let hash = origin.hash();
+    match run(
+        app,
+        customer_id,
+        placer,
+        &key,
+        origin,
+        &PlaceOptions::default(),
+    )
+    .await
+    {
+        Ok(placed) => Ok(placed),
+        Err(refused) => {
+            // One read is not a snapshot: a parallel approval may have committed between this
+            // attempt's read of the key and of the stock (or the request), which then looks
+            // short (or decided). If it did, answer its order.
+            let raw = app
+                .store
+                .get_item(
+                    &keys::idempotency_pk(customer_id, &key),
+                    keys::IDEMPOTENCY_SK,
+                )
+                .await?;
+            match IdempotencyRecord::live(raw.as_ref()) {
+                Some(record) if record.state == IdemState::Done => replay(&record, &hash),
+                _ => Err(refused),
+            }
+        }
+    }
 }
 
 async fn run(
@@ -477,6 +538,7 @@ fn replay(record: &IdempotencyRecord, request_hash: &str) -> OrderResult<Placed>
             order_id: record.order_id.clone(),
             body: serde_json::from_str(body).map_err(AppError::internal)?,
             replayed: true,
+            pending_approval: record.approval,
         }),
         _ => Err(AppError::conflict(
             "idempotency-key-in-progress",
@@ -518,6 +580,7 @@ async fn attempt_once(
     match origin {
         Origin::Cart(_) => wanted.push((customer_pk.clone(), keys::cart_sk(&cart_owner))),
         Origin::Quote(id) => wanted.push((keys::quote_pk(id), keys::QUOTE_SK.to_string())),
+        Origin::Approval(id) => wanted.push((keys::approval_pk(id), keys::APPROVAL_SK.to_string())),
         Origin::Request(_) => {}
     }
     let guessed = hint(customer_id);
@@ -557,7 +620,46 @@ async fn attempt_once(
     };
 
     // Who may order, and whether this customer may.
-    if let Some(permissions) = &placer.permissions {
+    let approval: Option<ApprovalRequest> = match origin {
+        Origin::Approval(id) => {
+            let found: Option<ApprovalRequest> =
+                get(&fetched, &keys::approval_pk(id), keys::APPROVAL_SK)
+                    .map(|raw| store::from_item(raw.clone()))
+                    .transpose()?;
+            let found = found
+                .filter(|a| a.customer_id == customer_id)
+                .ok_or(AppError::NotFound)?;
+            // The approver as stored now (not the session's copy): still an active manager.
+            let manages = contact
+                .as_ref()
+                .is_some_and(|c| c.permissions.manage_company && c.access == AccessState::Active);
+            if !manages {
+                return Err(AppError::Forbidden(
+                    "only the company's managers approve orders".into(),
+                )
+                .into());
+            }
+            if contact_email.as_deref() == Some(found.requested_by.id.as_str()) {
+                return Err(AppError::Forbidden(
+                    "another manager approves your own request".into(),
+                )
+                .into());
+            }
+            if found.status != ApprovalStatus::Pending {
+                return Err(AppError::conflict(
+                    "approval-not-pending",
+                    format!(
+                        "this request is {}; only a pending request can be approved",
+                        found.status.as_str()
+                    ),
+                )
+                .into());
+            }
+            Some(found)
+        }
+        _ => None,
+    };
+    if let (Some(permissions), None) = (&placer.permissions, &approval) {
         // The contact's current record wins over the session's copy of its permissions.
         let may = contact
             .as_ref()
@@ -571,6 +673,29 @@ async fn attempt_once(
 
     // The lines, the warehouse and where each line sits in the request (to name fields).
     let (lines, warehouse_id, note, field_prefix, extra, quote) = match origin {
+        Origin::Approval(id) => {
+            let a = approval.as_ref().ok_or(AppError::NotFound)?;
+            let lines = a
+                .lines
+                .iter()
+                .map(|l| LineRequest {
+                    sku: l.sku.clone(),
+                    quantity: l.quantity,
+                })
+                .collect();
+            let extra = Extra::Approval {
+                approval_id: (*id).to_string(),
+                actor: placer.actor.clone(),
+            };
+            (
+                lines,
+                Some(a.warehouse_id.clone()),
+                a.note.clone(),
+                "lines",
+                Some(extra),
+                None,
+            )
+        }
         Origin::Request(req) => (
             req.lines.clone().unwrap_or_default(),
             req.warehouse_id.clone(),
@@ -703,6 +828,44 @@ async fn attempt_once(
         .map(|q| q.currency.clone())
         .unwrap_or(currency);
 
+    // F39: above the contact's spending limit, the order waits for a manager instead.
+    let limit = contact
+        .as_ref()
+        .and_then(|c| c.spending_limit.clone())
+        .filter(|l| total > l.amount || l.currency != currency);
+    if let (Some(limit), Some(c)) = (limit, &contact) {
+        match origin {
+            Origin::Request(_) | Origin::Cart(_) => {
+                let submission = Submission {
+                    customer: &customer,
+                    contact: c,
+                    placer,
+                    warehouse_id: &warehouse_id,
+                    lines: order_lines,
+                    note,
+                    currency,
+                    totals: (subtotal, tax, total),
+                    limit,
+                    idempotency_key,
+                    request_hash,
+                    extra,
+                };
+                return submit_for_approval(app, submission).await;
+            }
+            Origin::Quote(_) => {
+                return Err(AppError::conflict(
+                    "above-spending-limit",
+                    format!(
+                        "this quote totals {total} {currency}, above your limit of {} {}; ask one of your company's managers to accept it",
+                        limit.amount, limit.currency
+                    ),
+                )
+                .into())
+            }
+            Origin::Approval(_) => {}
+        }
+    }
+
     let record = CreditRecord::from_item(get(&fetched, &customer_pk, keys::CREDIT_SK));
     let guard = credit::check_credit(
         &customer,
@@ -714,21 +877,25 @@ async fn attempt_once(
     .map_err(|r| r.into_error(&currency))?;
 
     let now = now_rfc3339();
-    let notify = match (&contact_email, &contact) {
-        (Some(email), Some(c)) => Recipient {
-            email: email.clone(),
-            name: c.name.to_string(),
-            language: Some(c.language.unwrap_or(customer.language)),
-        },
-        (Some(email), None) => Recipient {
-            email: email.clone(),
-            name: placer.actor.name.clone(),
-            language: Some(customer.language),
-        },
-        _ => Recipient {
-            email: customer.email.to_string(),
-            name: customer.name.to_string(),
-            language: Some(customer.language),
+    let notify = match (&approval, &contact_email, &contact) {
+        // The requester hears of the order its request became.
+        (Some(a), _, _) => a.requester.clone(),
+        (None, contact_email, contact) => match (contact_email, contact) {
+            (Some(email), Some(c)) => Recipient {
+                email: email.clone(),
+                name: c.name.to_string(),
+                language: Some(c.language.unwrap_or(customer.language)),
+            },
+            (Some(email), None) => Recipient {
+                email: email.clone(),
+                name: placer.actor.name.clone(),
+                language: Some(customer.language),
+            },
+            _ => Recipient {
+                email: customer.email.to_string(),
+                name: customer.name.to_string(),
+                language: Some(customer.language),
+            },
         },
     };
     let order = Order {
@@ -766,6 +933,11 @@ async fn attempt_once(
         expired_at: None,
         erp_number: None,
         erp_acknowledged_at: None,
+        approval: approval.as_ref().map(|a| ApprovalRef {
+            approval_id: a.id.clone(),
+            requested_by: a.requested_by.clone(),
+            approved_by: placer.actor.clone(),
+        }),
     };
     let activity = Activity {
         id: new_id(),
@@ -773,6 +945,8 @@ async fn attempt_once(
         at: now.clone(),
         kind: if quote.is_some() {
             "quote_accepted"
+        } else if approval.is_some() {
+            "approval_approved"
         } else {
             "order_placed"
         }
@@ -840,6 +1014,7 @@ async fn place_in_one_transaction(app: &App, plan: Plan) -> OrderResult<Attempt>
                 order_id: order.id.clone(),
                 body: order_body(order),
                 replayed: false,
+                pending_approval: false,
             }))
         }
         Err(err) if super::is_contention(&err) => Ok(Attempt::Retry(
@@ -853,6 +1028,123 @@ async fn place_in_one_transaction(app: &App, plan: Plan) -> OrderResult<Attempt>
                 _ => "stock, credit or a competing transaction",
             },
         )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// What an order above the contact's limit becomes instead (F39).
+struct Submission<'a> {
+    customer: &'a Customer,
+    contact: &'a Contact,
+    placer: &'a Placer,
+    warehouse_id: &'a str,
+    lines: Vec<OrderLine>,
+    note: Option<String>,
+    currency: String,
+    totals: (Decimal, Decimal, Decimal),
+    limit: SpendingLimit,
+    idempotency_key: &'a str,
+    request_hash: &'a str,
+    extra: Option<Extra>,
+}
+
+/// Submits the order for approval: one transaction holding the request, the idempotency
+/// record (a retry answers the same request), the emptied cart, the managers' email event and
+/// the activity. Nothing is reserved and no credit is used.
+async fn submit_for_approval(app: &App, s: Submission<'_>) -> OrderResult<Attempt> {
+    let store = &app.store;
+    let now = now_rfc3339();
+    let (subtotal, tax, total) = s.totals;
+    let request = ApprovalRequest {
+        id: new_id(),
+        customer_id: s.customer.id.clone(),
+        customer_name: s.customer.name.to_string(),
+        status: ApprovalStatus::Pending,
+        requested_by: s.placer.actor.clone(),
+        requester: Recipient {
+            email: s.contact.email.as_str().to_string(),
+            name: s.contact.name.to_string(),
+            language: Some(s.contact.language.unwrap_or(s.customer.language)),
+        },
+        requester_phone: s.contact.phone.as_ref().map(|p| p.to_string()),
+        warehouse_id: s.warehouse_id.to_string(),
+        currency: s.currency,
+        lines: s.lines,
+        subtotal,
+        tax,
+        total,
+        limit: s.limit,
+        note: s
+            .note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+        created_at: now.clone(),
+        updated_at: now.clone(),
+        decided_by: None,
+        decided_at: None,
+        reason: None,
+        order_id: None,
+    };
+    let body = serde_json::to_value(&request).map_err(AppError::internal)?;
+    let idem = IdempotencyRecord {
+        customer_id: request.customer_id.clone(),
+        key: s.idempotency_key.to_string(),
+        request_hash: s.request_hash.to_string(),
+        state: IdemState::Done,
+        order_id: request.id.clone(),
+        response: Some(body.to_string()),
+        approval: true,
+        created_at: now.clone(),
+    };
+    let fallback = Recipient {
+        email: s.customer.email.to_string(),
+        name: s.customer.name.to_string(),
+        language: Some(s.customer.language),
+    };
+    let event = super::approvals::requested_event(store, &request, fallback).await?;
+    let activity = Activity {
+        id: new_id(),
+        customer_id: request.customer_id.clone(),
+        at: now,
+        kind: "approval_requested".into(),
+        actor: s.placer.actor.id.clone(),
+        actor_name: s.placer.actor.name.clone(),
+        impersonated_by: None,
+        detail: serde_json::json!({
+            "approval_id": request.id, "total": request.total, "currency": request.currency,
+            "lines": request.lines.len(), "limit": request.limit.amount,
+        }),
+    };
+    let mut actions = vec![
+        store.tx_put_new(&request.keys(), &request)?,
+        idem_put(store, &idem)?,
+        event.outbox_put(store)?,
+        activity_put(store, &activity)?,
+    ];
+    if let Some(Extra::Cart { owner, updated_at }) = &s.extra {
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
+            .table_name(store.table())
+            .set_key(Some(store::key_of(
+                &keys::customer_pk(&request.customer_id),
+                &keys::cart_sk(owner),
+            )))
+            .condition_expression("updated_at = :seen")
+            .expression_attribute_values(":seen", store::s(updated_at))
+            .build()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        actions.push(TransactWriteItem::builder().delete(delete).build());
+    }
+    match store.transact(actions).await {
+        Ok(()) => {
+            super::relay(app, std::slice::from_ref(&event)).await;
+            Ok(Attempt::Done(Placed {
+                order_id: request.id.clone(),
+                body,
+                replayed: false,
+                pending_approval: true,
+            }))
+        }
+        Err(err) if super::is_contention(&err) => Ok(Attempt::Retry("approval submission")),
         Err(err) => Err(err.into()),
     }
 }

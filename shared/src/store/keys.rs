@@ -22,6 +22,7 @@
 //! | customer price       | `CUST#<id>`         | `PRICE#<sku>`         | special price / discount per SKU          |
 //! | warehouse            | `WH#<id>`           | `META`                |                                           |
 //! | stock                | `WH#<id>`           | `SKU#<sku>`           | on_hand, reserved                         |
+//! | approval request     | `APPROVAL#<id>`     | `APPROVAL`            | F39; see the orders block below          |
 //! | processed message    | `DONE#<consumer>#<event id>` | `DONE`       | TTL: consumer idempotency; `pending` with a lease until the effect happened, then `done` |
 
 pub const PK: &str = "PK";
@@ -220,6 +221,21 @@ pub fn customer_quotes_pk(customer_id: &str) -> String {
 }
 pub const OPEN_QUOTES_PK: &str = "OPEN_QUOTES";
 pub const QUOTES_BY_STATUS_PK: &str = "QUOTES";
+// F39 approval requests (orders above a contact's spending limit, waiting for a manager).
+// | approval request | `APPROVAL#<id>` | `APPROVAL` | GSI1 `APPROVALS#<cust>` / `<created>#<id>` (all of a customer's); GSI2 `PENDING_APPROVALS#<cust>` / `<created>#<id>` only while pending (sparse: managers' and staff's list); GSI3 `APPROVALS_BY#<cust>#<email>` / `<created>#<id>` (the requester's own) |
+pub fn approval_pk(id: &str) -> String {
+    format!("APPROVAL#{id}")
+}
+pub const APPROVAL_SK: &str = "APPROVAL";
+pub fn customer_approvals_pk(customer_id: &str) -> String {
+    format!("APPROVALS#{customer_id}")
+}
+pub fn pending_approvals_pk(customer_id: &str) -> String {
+    format!("PENDING_APPROVALS#{customer_id}")
+}
+pub fn requester_approvals_pk(customer_id: &str, email: &str) -> String {
+    format!("APPROVALS_BY#{customer_id}#{email}")
+}
 
 // Catalog (owned by the catalog function; see docs/catalog-search.md).
 // Item `ITEM#<sku>`/`ITEM`, when active: GSI1 `ITEMS` / `<name>#<sku>`, GSI2 `TYPE#<type>` /

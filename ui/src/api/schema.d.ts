@@ -1149,6 +1149,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/customers/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: a customer's pending approval requests, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description customer id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalRequest"][];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not staff */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such customer, or not this agent's */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/customers/{id}/contacts": {
         parameters: {
             query?: never;
@@ -5672,6 +5737,415 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Managers: the customer's requests (`status=pending`: the ones waiting for a decision);
+         *     anyone else: their own. Newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `pending`, `approved`, `rejected` or `withdrawn`. */
+                    status?: string;
+                    cursor?: string;
+                    /** @description 1 to 200 (default 50). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageOf_ApprovalRequest"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a customer session */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description bad status, cursor or limit */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One request (a manager of the customer, or its requester; anyone else 404). A pending one
+         *     carries `current`: today's price of the same lines, which approval would place.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description approval request id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalView"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A manager (not the requester) approves: the lines are placed as an order by this manager at
+         *     today's prices, with every check of an order (stock, credit, cap, catalog). Approving again
+         *     (or in parallel) answers the one order placed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description approval request id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description placed (or the order already placed from it) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager, or one's own request */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not pending any more, stock short, credit or cap exceeded, customer not active */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["StockShortProblem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A manager (not the requester) rejects a pending request with a reason; the requester gets
+         *     an email.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description approval request id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RejectRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalRequest"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager, or one's own request */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not pending any more */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description reason missing or too long */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The requester takes back its own pending request. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description approval request id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalRequest"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such request of yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not pending any more */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/invitations/accept": {
         parameters: {
             query?: never;
@@ -6369,6 +6843,382 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/company/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's contacts (the manager's customer), with access states and limits. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactList"];
+                    };
+                };
+                /** @description no session token, or an invalid, expired or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager of the company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Invites a colleague: the contact and its access are created together and the same
+         *     invitation email as staff invitations goes out (the WhatsApp link comes back).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompanyInvite"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessOutcome"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no session token, or an invalid, expired or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager of the company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description already a contact, email has a login, customer not active or not ready */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid field: a permission the manager lacks, "manage company", a limit in another currency... */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/company/contacts/{email}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Sets a colleague's permissions (never more than the manager holds, never "manage
+         *     company"), per-order spending limit (`null`: none) and contact data.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the colleague's email */
+                    email: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompanyContactPatch"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Contact"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no session token, or an invalid, expired or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager, oneself, or another manager */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a contact of this company */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/company/contacts/{email}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates, re-sends, blocks or unblocks a colleague's access, as staff do (a block ends the
+         *     colleague's sessions).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the colleague's email */
+                    email: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessOutcome"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no session token, or an invalid, expired or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a manager, oneself, or another manager */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a contact of this company */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not allowed in the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid field */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7330,6 +8180,15 @@ export interface paths {
                         "application/json": components["schemas"]["Order"];
                     };
                 };
+                /** @description above the contact's spending limit: not placed, submitted for a manager's approval (nothing reserved) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalRequest"];
+                    };
+                };
                 /** @description the body is not a JSON object (`malformed-body`) */
                 400: {
                     headers: {
@@ -7972,7 +8831,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description not answered, expired, stock short, credit exceeded... */
+                /** @description not answered, expired, stock short, credit exceeded, above the contact's spending limit... */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -8197,6 +9056,57 @@ export interface components {
             customer: components["schemas"]["Customer"];
             request: components["schemas"]["AccountRequest"];
         };
+        /** @description F39: the approval request an order was placed from. */
+        ApprovalRef: {
+            approval_id: string;
+            approved_by: components["schemas"]["Actor"];
+            requested_by: components["schemas"]["Actor"];
+        };
+        /**
+         * @description An order waiting for a manager: the cart as it was (lines priced then), where from, and
+         *     what the requester wrote.
+         */
+        ApprovalRequest: {
+            created_at: string;
+            /** @description ISO 4217; every amount is in it. */
+            currency: string;
+            customer_id: string;
+            customer_name: string;
+            decided_at?: string | null;
+            decided_by?: null | components["schemas"]["Actor"];
+            id: string;
+            /** @description The requester's limit the total went over. */
+            limit: components["schemas"]["SpendingLimit"];
+            /** @description The lines priced when requested (approval re-prices them). */
+            lines: components["schemas"]["OrderLine"][];
+            note?: string | null;
+            /** @description The order placed on approval. */
+            order_id?: string | null;
+            /** @description Why it was rejected. */
+            reason?: string | null;
+            requested_by: components["schemas"]["Actor"];
+            /** @description Who hears of the decision (the requester). */
+            requester: components["schemas"]["OrderRecipient"];
+            requester_phone?: string | null;
+            status: components["schemas"]["ApprovalStatus"];
+            /** @example 12000.00 */
+            subtotal: string;
+            /** @example 1920.00 */
+            tax: string;
+            /** @example 13920.00 */
+            total: string;
+            updated_at: string;
+            warehouse_id: string;
+        };
+        /** @enum {string} */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        /**
+         * @description What a list or a detail shows: the request, and for managers deciding a pending one, what
+         *     it costs today.
+         */
+        ApprovalView: components["schemas"]["ApprovalRequest"] & {
+            current?: null | components["schemas"]["CurrentPrice"];
+        };
         Attachment: {
             name: string;
             url: string;
@@ -8293,6 +9203,27 @@ export interface components {
             tax_rate: string;
             unit: string;
         };
+        /**
+         * @description `PATCH /v1/company/contacts/{email}`: absent fields stay; `null` clears the limit,
+         *     department or phone.
+         */
+        CompanyContactPatch: {
+            department?: string | null;
+            name?: null | components["schemas"]["Name"];
+            permissions?: null | components["schemas"]["Permissions"];
+            phone?: string | null;
+            spending_limit?: null | components["schemas"]["SpendingLimit"];
+        };
+        /** @description `POST /v1/company/contacts`: a colleague to invite. */
+        CompanyInvite: {
+            department?: null | components["schemas"]["Name"];
+            email: components["schemas"]["Email"];
+            language?: null | components["schemas"]["Language"];
+            name: components["schemas"]["Name"];
+            permissions?: null | components["schemas"]["Permissions"];
+            phone?: null | components["schemas"]["Phone"];
+            spending_limit?: null | components["schemas"]["SpendingLimit"];
+        };
         Contact: {
             access: components["schemas"]["AccessState"];
             created_at: string;
@@ -8304,6 +9235,7 @@ export interface components {
             name: components["schemas"]["Name"];
             permissions?: components["schemas"]["Permissions"];
             phone?: null | components["schemas"]["Phone"];
+            spending_limit?: null | components["schemas"]["SpendingLimit"];
         };
         /** @description The contacts of a customer and how many of their emails have access (F6). */
         ContactList: {
@@ -8317,6 +9249,7 @@ export interface components {
             name?: null | components["schemas"]["Name"];
             permissions?: null | components["schemas"]["Permissions"];
             phone?: string | null;
+            spending_limit?: null | components["schemas"]["SpendingLimit"];
         };
         CreditSetting: {
             /** Format: int32 */
@@ -8376,6 +9309,15 @@ export interface components {
             paid: string;
             /** @example 500.00 */
             unpaid: string;
+        };
+        CurrentPrice: {
+            /** @description Whether every line can be ordered now as requested (catalog and stock). */
+            all_purchasable: boolean;
+            /** @description Whether the total differs from the requested one. */
+            changed: boolean;
+            subtotal: string;
+            tax: string;
+            total: string;
         };
         Customer: {
             addresses?: components["schemas"]["Address"][];
@@ -9063,6 +10005,7 @@ export interface components {
         Order: {
             /** @description The customer's agent when it was placed (for agents' lists). */
             agent_id?: string | null;
+            approval?: null | components["schemas"]["ApprovalRef"];
             cancel_reason?: string | null;
             cancelled_at?: string | null;
             cancelled_by?: null | components["schemas"]["Actor"];
@@ -9245,6 +10188,42 @@ export interface components {
                  * @description Bumped by every change; updates are conditional on it, so none is lost.
                  */
                 version?: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description A page of results as the API returns it. */
+        PageOf_ApprovalRequest: {
+            items: {
+                created_at: string;
+                /** @description ISO 4217; every amount is in it. */
+                currency: string;
+                customer_id: string;
+                customer_name: string;
+                decided_at?: string | null;
+                decided_by?: null | components["schemas"]["Actor"];
+                id: string;
+                /** @description The requester's limit the total went over. */
+                limit: components["schemas"]["SpendingLimit"];
+                /** @description The lines priced when requested (approval re-prices them). */
+                lines: components["schemas"]["OrderLine"][];
+                note?: string | null;
+                /** @description The order placed on approval. */
+                order_id?: string | null;
+                /** @description Why it was rejected. */
+                reason?: string | null;
+                requested_by: components["schemas"]["Actor"];
+                /** @description Who hears of the decision (the requester). */
+                requester: components["schemas"]["OrderRecipient"];
+                requester_phone?: string | null;
+                status: components["schemas"]["ApprovalStatus"];
+                /** @example 12000.00 */
+                subtotal: string;
+                /** @example 1920.00 */
+                tax: string;
+                /** @example 13920.00 */
+                total: string;
+                updated_at: string;
+                warehouse_id: string;
             }[];
             next_cursor?: string | null;
         };
@@ -9556,6 +10535,12 @@ export interface components {
         /** @description What a contact may do for its customer (F6). */
         Permissions: {
             create_quotes?: boolean;
+            /**
+             * @description F39: sees the customer's other contacts, invites colleagues, sets their permissions,
+             *     spending limits and blocks them, and approves or rejects orders above a limit. Granted
+             *     only by staff (never by another manager), so it is off unless set.
+             */
+            manage_company?: boolean;
             place_orders?: boolean;
             see_invoices?: boolean;
         };
@@ -9812,6 +10797,11 @@ export interface components {
         };
         /** @enum {string} */
         RecordKind: "items" | "prices" | "stock" | "customers" | "documents";
+        /** @description `POST /v1/approvals/{id}/reject`. */
+        RejectRequest: {
+            /** @description Why (1 to 1000 characters): the requester reads it in the email. */
+            reason: string;
+        };
         ReplayReport: {
             /** @description Asked for but not in the DLQ (already replayed, or never there). */
             not_found: string[];
@@ -9978,6 +10968,16 @@ export interface components {
          * @example ABC-123
          */
         Sku: string;
+        /** @description F39: a per-order spending limit: an amount in the customer's currency. */
+        SpendingLimit: {
+            /**
+             * @description Decimal string, more than zero.
+             * @example 5000.00
+             */
+            amount: string;
+            /** @description ISO 4217: must be the customer's currency (its price list's). */
+            currency: string;
+        };
         /**
          * @description Body of `PATCH /v1/admin/staff/{id}`: only the fields given change. `active: false`
          *     deactivates the staff member and blocks its login.

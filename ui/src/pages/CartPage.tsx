@@ -108,8 +108,14 @@ export function CartPage() {
       { key: keyRef.current.key, body: { warehouse_id: c.warehouse_id, note: note.trim() || undefined } },
       {
         onSuccess: (order) => {
-          void notify({ message: t("checkout.placed"), color: "green" });
           keyRef.current = { attempt: "", key: newCheckoutKey() };
+          // F39: above the contact's limit the answer is an approval request (202), not an order.
+          if ("limit" in order) {
+            void notify({ message: t("company.submitted"), color: "green" });
+            navigate(`/approvals/${encodeURIComponent(order.id)}`);
+            return;
+          }
+          void notify({ message: t("checkout.placed"), color: "green" });
           navigate(`/orders/${encodeURIComponent(order.id)}`);
         },
         onSettled: () => {

@@ -10,6 +10,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { Loading } from "../auth/guards";
 import { shortId } from "../lib/ids";
+import { MyApprovalRequests } from "./company/ApprovalPage";
 
 export const ORDER_STATUSES = ["placed", "claimed", "fulfilled", "cancelled", "expired"] as const;
 
@@ -24,6 +25,7 @@ export function OrdersPage() {
   return (
     <Stack>
       <Title order={1}>{t("orders.title")}</Title>
+      <MyApprovalRequests />
       <NativeSelect
         label={t("orders.filterStatus")}
         maw={240}

@@ -14,6 +14,8 @@ const QuotesPage = named(() => import("./QuotesPage"), "QuotesPage");
 const QuotePage = named(() => import("./QuotePage"), "QuotePage");
 const DocumentsPage = named(() => import("./DocumentsPage"), "DocumentsPage");
 const StatementPage = named(() => import("./StatementPage"), "StatementPage");
+const CompanyPage = named(() => import("./company/CompanyPage"), "CompanyPage");
+const ApprovalPage = named(() => import("./company/ApprovalPage"), "ApprovalPage");
 const RequestAccountPage = named(() => import("./RequestAccountPage"), "RequestAccountPage");
 const ForgotPasswordPage = named(() => import("./PasswordPages"), "ForgotPasswordPage");
 const InvitationPage = lazy(async () => {
@@ -46,6 +48,8 @@ export function storefrontRoutes() {
         <Route path="quotes/:id" element={<QuotePage />} />
         <Route path="documents" element={<DocumentsPage />} />
         <Route path="statement" element={<StatementPage />} />
+        <Route path="company" element={<CompanyPage />} />
+        <Route path="approvals/:id" element={<ApprovalPage />} />
       </Route>
     </>
   );

@@ -49,6 +49,9 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
         { to: "/documents", label: t("nav.documents") },
         { to: "/statement", label: t("nav.statement") },
       );
+    }    // F39: only the company's managers see its people and approvals.
+    if (auth.permissions?.manage_company === true && !auth.impersonatedBy) {
+      links.push({ to: "/company", label: t("company.nav") });
     }
   }
   if (auth.isStaff) links.push({ to: "/admin", label: t("nav.console") });

@@ -490,6 +490,7 @@ pub fn order(id: &str, customer_id: &str, warehouse: &str, lines: &[(&str, i64)]
         expired_at: None,
         erp_number: None,
         erp_acknowledged_at: None,
+        approval: None,
     }
 }
 

@@ -465,3 +465,57 @@ pub async fn deliver_reports(w: &World, bodies: &[String]) -> Vec<String> {
         .map(|f| f.item_identifier)
         .collect()
 }
+
+/// F39: a manager's permissions (everything, and "manage company").
+pub const MANAGER: Permissions = Permissions {
+    place_orders: true,
+    create_quotes: true,
+    see_invoices: true,
+    manage_company: true,
+};
+
+impl World {
+    /// Rewrites a stored contact (staff or a manager changing it).
+    async fn edit_contact(&self, customer_id: &str, email: &str, edit: impl FnOnce(&mut Contact)) {
+        let k = Keys::new(keys::customer_pk(customer_id), keys::contact_sk(email));
+        let mut c: Contact = self
+            .store()
+            .get(&k.pk, &k.sk)
+            .await
+            .unwrap()
+            .expect("contact");
+        edit(&mut c);
+        self.store().put(&k, &c).await.unwrap();
+    }
+
+    /// Sets (or with `None` removes) a contact's per-order spending limit, in MXN.
+    pub async fn set_limit(&self, customer_id: &str, email: &str, amount: Option<&str>) {
+        let limit = amount.map(|a| shared::customers::SpendingLimit {
+            amount: d(a),
+            currency: "MXN".into(),
+        });
+        self.edit_contact(customer_id, email, |c| c.spending_limit = limit)
+            .await
+    }
+
+    /// Sets a contact's stored permissions.
+    pub async fn set_permissions(&self, customer_id: &str, email: &str, permissions: Permissions) {
+        self.edit_contact(customer_id, email, |c| c.permissions = permissions)
+            .await
+    }
+
+    /// Sets a contact's stored access state.
+    pub async fn set_access(&self, customer_id: &str, email: &str, access: AccessState) {
+        self.edit_contact(customer_id, email, |c| c.access = access)
+            .await
+    }
+
+    /// The customer's orders (ids), read from its list.
+    pub async fn order_ids(&self, customer_id: &str) -> Vec<String> {
+        let page =
+            shared::orders::listing::customer_orders(self.store(), customer_id, None, 100, None)
+                .await
+                .unwrap();
+        page.items.into_iter().map(|o| o.id).collect()
+    }
+}

@@ -230,17 +230,17 @@ pub fn when(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
-fn money(amount: &rust_decimal::Decimal, currency: &str) -> String {
+pub(super) fn money(amount: &rust_decimal::Decimal, currency: &str) -> String {
     format!("{amount} {currency}")
 }
 
-fn link(ctx: &RenderContext, path: &str, id: &str) -> String {
+pub(super) fn link(ctx: &RenderContext, path: &str, id: &str) -> String {
     format!("{}/{path}/{}", ctx.public_base_url, urlencoding::encode(id))
 }
 
 impl Parts<'_> {
     /// A two-column table of labels and values.
-    fn facts(&mut self, rows: &[(&str, String)]) {
+    pub(super) fn facts(&mut self, rows: &[(&str, String)]) {
         let mut table = String::from(
             "<table style=\"border-collapse:collapse;margin:0 0 16px\" cellpadding=\"0\" cellspacing=\"0\">",
         );
@@ -260,7 +260,13 @@ impl Parts<'_> {
     }
 
     /// The first lines, with a count of the rest.
-    fn lines(&mut self, o: &OrderStrings, lines: &[NoticeLine], line_count: usize, currency: &str) {
+    pub(super) fn lines(
+        &mut self,
+        o: &OrderStrings,
+        lines: &[NoticeLine],
+        line_count: usize,
+        currency: &str,
+    ) {
         let cell = "padding:6px 8px;border-bottom:1px solid #e1e4e8";
         let mut table = format!(
             "<table style=\"border-collapse:collapse;width:100%;margin:0 0 16px;font-size:14px\" cellpadding=\"0\" cellspacing=\"0\">\
@@ -373,7 +379,7 @@ pub fn order_placed(data: &OrderNotice, ctx: &RenderContext) -> Result<RenderedE
     Ok(p.finish(subject, (escape(&footer), footer)))
 }
 
-fn customer_parts<'a>(
+pub(super) fn customer_parts<'a>(
     data_language: Option<Language>,
     ctx: &'a RenderContext,
 ) -> (Parts<'a>, &'static OrderStrings) {

@@ -196,3 +196,11 @@ export function usePutCustomerPrices(id: string) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "customer", id, "prices"] }),
   });
 }
+
+/** F39: a customer's orders waiting for its managers' approval. */
+export function usePendingApprovals(id: string) {
+  return useQuery({
+    queryKey: ["admin", "customer", id, "approvals"],
+    queryFn: () => unwrap(api.GET("/v1/admin/customers/{id}/approvals", { params: { path: { id } } })),
+  });
+}

@@ -18,7 +18,16 @@ function AddContact({ customerId }: { customerId: string }) {
   const { t } = useTranslation("admin");
   const add = useAddContact(customerId);
   const [open, setOpen] = useState(false);
-  const empty = { name: "", email: "", department: "", phone: "", place_orders: true, create_quotes: true, see_invoices: true };
+  const empty = {
+    name: "",
+    email: "",
+    department: "",
+    phone: "",
+    place_orders: true,
+    create_quotes: true,
+    see_invoices: true,
+    manage_company: false,
+  };
   const [f, setF] = useState(empty);
   const set = (k: "name" | "email" | "department" | "phone") => (e: { currentTarget: { value: string } }) =>
     setF({ ...f, [k]: e.currentTarget.value });
@@ -37,7 +46,12 @@ function AddContact({ customerId }: { customerId: string }) {
                 email: f.email.trim(),
                 department: f.department.trim() || null,
                 phone: f.phone.trim() || null,
-                permissions: { place_orders: f.place_orders, create_quotes: f.create_quotes, see_invoices: f.see_invoices },
+                permissions: {
+                  place_orders: f.place_orders,
+                  create_quotes: f.create_quotes,
+                  see_invoices: f.see_invoices,
+                  manage_company: f.manage_company,
+                },
               },
               {
                 onSuccess: () => {
@@ -56,6 +70,12 @@ function AddContact({ customerId }: { customerId: string }) {
             {(["place_orders", "create_quotes", "see_invoices"] as const).map((p) => (
               <Checkbox key={p} label={t(`contacts.perm.${p}`)} checked={f[p]} onChange={(e) => setF({ ...f, [p]: e.currentTarget.checked })} />
             ))}
+            <Checkbox
+              label={t("companyAdmin.manageCompany")}
+              description={t("companyAdmin.manageCompanyHelp")}
+              checked={f.manage_company}
+              onChange={(e) => setF({ ...f, manage_company: e.currentTarget.checked })}
+            />
             <ProblemAlert error={add.error} />
             <Button type="submit" loading={add.isPending}>
               {t("contacts.add")}
@@ -139,6 +159,14 @@ export function ContactsSection({ c }: { c: Customer }) {
                     <Text size="sm" c="dimmed">
                       {[ct.department, ct.phone].filter(Boolean).join(" · ")}
                     </Text>
+                    {ct.permissions?.manage_company && <Text size="sm">{t("companyAdmin.manager")}</Text>}
+                    {ct.spending_limit && (
+                      <Text size="sm">
+                        {t("companyAdmin.limit", {
+                          amount: f.money(ct.spending_limit.amount, ct.spending_limit.currency),
+                        })}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>{ct.email}</Table.Td>
                   <Table.Td>

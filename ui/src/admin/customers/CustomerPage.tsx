@@ -11,6 +11,7 @@ import { useActAsCustomer, useChangeStatus, useCustomer, useReadiness, type Cust
 import { PageHeader, Section, StateBadge, useFlash, useIsAdmin } from "../common";
 import { ProfileForm } from "./ProfileForm";
 import { ContactsSection } from "./ContactsSection";
+import { PendingApprovalsSection } from "./PendingApprovalsSection";
 import { ActivitySection, EmailSection, TimelineSection } from "./HistorySections";
 import { PlaceOrderFor } from "./PlaceOrderFor";
 import { CustomerPricesSection } from "./CustomerPricesSection";
@@ -131,6 +132,7 @@ export function CustomerPage() {
       </Stack>
       <ReadinessChecklist id={id} key={saved} />
       <ContactsSection c={customer} />
+      <PendingApprovalsSection customerId={customer.id} />
       <ProfileForm
         c={customer}
         onSaved={() => {
