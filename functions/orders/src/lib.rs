@@ -2,6 +2,7 @@
 //! binary (`src/bin/expire-orders.rs`). Handlers are thin: parse, call `shared::orders`, answer.
 
 mod admin;
+mod buying;
 mod customer;
 mod http;
 
@@ -15,6 +16,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::new()
         .merge(customer::routes())
         .merge(admin::routes())
+        .merge(buying::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }
