@@ -14,6 +14,10 @@ const QuotesPage = named(() => import("./QuotesPage"), "QuotesPage");
 const QuotePage = named(() => import("./QuotePage"), "QuotePage");
 const DocumentsPage = named(() => import("./DocumentsPage"), "DocumentsPage");
 const StatementPage = named(() => import("./StatementPage"), "StatementPage");
+const QuickOrderPage = named(() => import("./buying/QuickOrderPage"), "QuickOrderPage");
+const PurchasedPage = named(() => import("./buying/PurchasedPage"), "PurchasedPage");
+const ListsPage = named(() => import("./buying/ListsPage"), "ListsPage");
+const ListPage = named(() => import("./buying/ListPage"), "ListPage");
 const RequestAccountPage = named(() => import("./RequestAccountPage"), "RequestAccountPage");
 const ForgotPasswordPage = named(() => import("./PasswordPages"), "ForgotPasswordPage");
 const InvitationPage = lazy(async () => {
@@ -46,6 +50,10 @@ export function storefrontRoutes() {
         <Route path="quotes/:id" element={<QuotePage />} />
         <Route path="documents" element={<DocumentsPage />} />
         <Route path="statement" element={<StatementPage />} />
+        <Route path="quick-order" element={<QuickOrderPage />} />
+        <Route path="purchased" element={<PurchasedPage />} />
+        <Route path="lists" element={<ListsPage />} />
+        <Route path="lists/:id" element={<ListPage />} />
       </Route>
     </>
   );
