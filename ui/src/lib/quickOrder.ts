@@ -4,7 +4,7 @@
 import type { FieldProblem } from "../api/client";
 
 /** The file offered for download: a header and two rows. */
-export const SAMPLE_CSV = "sku,quantity\nHAM-16,2\nSCR-100,10\n";
+export const SAMPLE_CSV = "sku,quantity\nDRL-500,2\nSCR-4X40,10\n";
 
 /** Largest text or file sent (the API refuses bodies over 64 kB as a whole). */
 export const MAX_TEXT_BYTES = 60 * 1024;

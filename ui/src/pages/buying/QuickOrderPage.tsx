@@ -43,24 +43,27 @@ const EMPTY_ROWS = 5;
 function SkuInput({ value, onChange, label }: { value: string; onChange: (v: string) => void; label: string }) {
   const [q] = useDebouncedValue(value.trim(), 250);
   const search = useCatalog({ q: q.length >= 2 ? q : undefined });
-  const items = q.length >= 2 ? (search.data?.pages[0]?.items ?? []) : [];
+  const items = (q.length >= 2 ? (search.data?.pages[0]?.items ?? []) : []).slice(0, 8);
+  const names = new Map(items.map((i) => [i.sku, i.name]));
   return (
     <Autocomplete
       aria-label={label}
       value={value}
       onChange={onChange}
-      data={items.slice(0, 8).map((i) => ({ value: i.sku, label: `${i.sku} — ${i.name}` }))}
+      data={items.map((i) => i.sku)}
+      renderOption={({ option }) => `${option.value} — ${names.get(option.value) ?? ""}`}
       filter={({ options }) => options}
       size="sm"
     />
   );
 }
 
+/** Dark enough for white text at AA contrast (Mantine's greens are not); yellow gets dark text. */
 function statusColor(row: QuickRow): string {
-  if (row.status === "ok") return "green";
-  if (row.status === "merged") return row.valid ? "blue" : "gray";
-  if (row.status === "short_stock") return "orange";
-  return "red";
+  if (row.status === "ok") return "#1b5e20";
+  if (row.status === "merged") return row.valid ? "#1c4f9c" : "#495057";
+  if (row.status === "short_stock") return "yellow";
+  return "#a51d1d";
 }
 
 export function QuickOrderPage() {
@@ -121,7 +124,7 @@ export function QuickOrderPage() {
                 <Text w={24} pt={6} size="sm" c="dimmed">{i + 1}</Text>
                 <Stack gap={2} style={{ flex: 1 }}>
                   <SkuInput label={t("buying.quick.skuOfRow", { n: i + 1 })} value={r.sku} onChange={(sku) => setRow(i, { sku })} />
-                  {problemOfTyped(i + 1, "sku") && <Text size="xs" c="red.8">{problemOfTyped(i + 1, "sku")}</Text>}
+                  {problemOfTyped(i + 1, "sku") && <Text size="xs" c="red">{problemOfTyped(i + 1, "sku")}</Text>}
                 </Stack>
                 <Stack gap={2} w={110}>
                   <TextInput
@@ -131,7 +134,7 @@ export function QuickOrderPage() {
                     onChange={(e) => setRow(i, { quantity: e.currentTarget.value })}
                     size="sm"
                   />
-                  {problemOfTyped(i + 1, "quantity") && <Text size="xs" c="red.8">{problemOfTyped(i + 1, "quantity")}</Text>}
+                  {problemOfTyped(i + 1, "quantity") && <Text size="xs" c="red">{problemOfTyped(i + 1, "quantity")}</Text>}
                 </Stack>
               </Group>
             ))}
@@ -156,7 +159,7 @@ export function QuickOrderPage() {
         </Tabs.Panel>
         <Tabs.Panel value="upload" pt="md">
           <Stack gap="xs">
-            <FileInput label={t("buying.quick.fileLabel")} description={t("buying.quick.fileHelp")} accept=".csv,text/csv,text/plain" value={file} onChange={setFile} clearable />
+            <FileInput label={t("buying.quick.fileLabel")} description={t("buying.quick.fileHelp")} accept=".csv,text/csv,text/plain" value={file} onChange={setFile} />
             <Anchor href={`data:text/csv;charset=utf-8,${encodeURIComponent(SAMPLE_CSV)}`} download="quick-order-sample.csv" size="sm">
               {t("buying.quick.sample")}
             </Anchor>
@@ -215,7 +218,7 @@ export function QuickOrderPage() {
                       {r.priced?.total && result.currency ? f.money(r.priced.total, result.currency) : "—"}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={statusColor(r)} variant="light">
+                      <Badge color={statusColor(r)} variant="filled" autoContrast>
                         {t(`buying.quick.rowStatus.${r.status}`, { row: r.merged_into_row ?? "" })}
                       </Badge>
                       {r.status === "short_stock" && r.priced?.availability?.available_quantity != null && (

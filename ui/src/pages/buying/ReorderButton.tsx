@@ -5,7 +5,8 @@ import { useReorder } from "../../api/buying";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useFormat } from "../../lib/useFormat";
 
-const COLORS: Record<string, string> = { same: "gray", price_up: "orange", price_down: "green", no_longer_buyable: "red", short: "orange" };
+// Dark enough for white text at AA contrast (Mantine's greens are not); yellow gets dark text.
+const COLORS: Record<string, string> = { same: "#495057", price_up: "yellow", price_down: "#1b5e20", no_longer_buyable: "#a51d1d", short: "yellow" };
 
 /** F37: "Order again": the order's lines to the cart at today's prices, with what changed. */
 export function ReorderButton({ orderId }: { orderId: string }) {
@@ -27,7 +28,7 @@ export function ReorderButton({ orderId }: { orderId: string }) {
             {r.lines.map((l) => (
               <List.Item key={l.sku}>
                 <Text span fw={500}>{l.name}</Text>{" "}
-                <Badge color={COLORS[l.change]} variant="light" size="sm">
+                <Badge color={COLORS[l.change]} variant="filled" autoContrast size="sm">
                   {t(`buying.reorder.change.${l.change}`)}
                 </Badge>{" "}
                 {l.unit_price && l.change !== "same" && (
