@@ -10292,10 +10292,10 @@ export interface components {
         /** @description One typed row. */
         QuickRowInput: {
             /**
-             * Format: int64
-             * @description A whole number from 1 to 1,000,000 (a number or a string of digits).
+             * @description A whole number from 1 to 1,000,000 (a number or a string of digits); anything else is a
+             *     422 naming the row, so the schema leaves the type open.
              */
-            quantity: number;
+            quantity: unknown;
             sku: string;
         };
         /** @description A priced set of lines. Totals add up the purchasable lines only. */
