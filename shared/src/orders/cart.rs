@@ -397,6 +397,16 @@ pub(crate) async fn add_lines(
             lines: merged,
             updated_at: now_rfc3339(),
         };
+        // Nothing buyable to add to an empty cart: no empty cart is stored (as `PUT /v1/cart`).
+        if cart.lines.is_empty() {
+            return Ok(CartAdded {
+                skipped,
+                cart: CartView {
+                    updated_at: None,
+                    priced: pricer.quote(&cart.lines),
+                },
+            });
+        }
         // Only if nobody changed the cart since it was read (a lost update would drop lines).
         let written = match &previous {
             None => store.put_new(&cart.keys(), &cart).await,
