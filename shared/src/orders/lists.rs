@@ -255,13 +255,14 @@ pub async fn update_list(
     if let Some(lines) = &patch.lines {
         check_lines(lines, &mut errors);
     }
-    if name.is_none() && patch.lines.is_none() {
-        errors.push(FieldError::new("name", "give a new name or lines"));
-    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    // Another customer's list is a 404 whatever the body says.
     let mut list = load_list(store, customer_id, id).await?;
+    if name.is_none() && patch.lines.is_none() {
+        return Err(AppError::invalid("name", "give a new name or lines"));
+    }
     if let Some(lines) = &patch.lines {
         check_items(store, customer_id, owner, lines).await?;
         list.lines = crate::pricing::quote::merge_lines(lines);
