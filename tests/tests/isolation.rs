@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use shared::auth::StaffRole;
 
 /// Path parameters that name a customer's own data, by the resource segment before them.
-const OWNED: [&str; 7] = [
+const OWNED: [&str; 8] = [
     "customers",
     "contacts",
     "orders",
@@ -25,6 +25,7 @@ const OWNED: [&str; 7] = [
     "documents",
     "batches",
     "approvals",
+    "lists",
 ];
 /// Path parameters of shared data (the catalog): visibility rules, not ownership, apply.
 const SHARED: [&str; 1] = ["items"];
@@ -203,8 +204,21 @@ async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&st
     assert_eq!(status.json["status"], "applied", "{}", status.json);
     let document = shared::documents::document_id(&erp_key);
 
+    let list = w
+        .call(
+            "POST",
+            "/v1/lists",
+            Some(&token),
+            Some(json!({"name": format!("{slug} weekly list"), "lines": [{"sku": "BOLT-1", "quantity": 1}]})),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::CREATED, "{}", list.json);
+    let list_id = list.json["id"].as_str().unwrap().to_string();
+
     let order_id = order.json["id"].as_str().unwrap().to_string();
     let mut secrets = vec![
+        list_id.clone(),
+        format!("{slug} weekly list"),
         customer.clone(),
         email.clone(),
         order_id.clone(),
@@ -226,6 +240,7 @@ async fn customer_with_data(w: &World, name: &str, slug: &str, agent: Option<&st
             ("documents", document),
             ("batches", batch),
             ("approvals", approval),
+            ("lists", list_id),
         ]),
         customer,
         token,

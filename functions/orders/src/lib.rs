@@ -3,6 +3,7 @@
 
 mod admin;
 mod approvals;
+mod buying;
 mod customer;
 mod http;
 mod reports;
@@ -19,6 +20,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(approvals::routes())
+        .merge(buying::routes())
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .split_for_parts()
 }

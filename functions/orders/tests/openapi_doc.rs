@@ -62,6 +62,17 @@ fn every_route_is_described_and_every_reference_resolves() {
         "POST /v1/approvals/{id}/reject",
         "POST /v1/approvals/{id}/withdraw",
         "GET /v1/admin/customers/{id}/approvals",
+        // Buying tools (F36-F38).
+        "POST /v1/quick-order/check",
+        "POST /v1/cart/lines",
+        "POST /v1/orders/{id}/reorder",
+        "GET /v1/purchased",
+        "GET /v1/lists",
+        "POST /v1/lists",
+        "GET /v1/lists/{id}",
+        "PATCH /v1/lists/{id}",
+        "DELETE /v1/lists/{id}",
+        "POST /v1/lists/{id}/cart",
     ];
     let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
     assert_eq!(routes, expected);

@@ -12,7 +12,9 @@
 //! The seed goes through the import route (items and prices as CSV files of `BENCH_ITEMS`
 //! rows, default 100,000), so the run also shows that a file of that size imports; stock is
 //! written with BatchWriteItem (a fresh table has no reservations to keep).
-//! Figures are printed and merged into `target/bench/results.json`. Every loop is bounded.
+//! The `quick-order` part (`quick_order.rs`) seeds the same catalog on its own table and times a
+//! 500-row quick-order check. Figures are printed and merged into `target/bench/results.json`.
+//! Every loop is bounded.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,6 +33,7 @@ mod lambda;
 mod load;
 mod orders;
 mod reports;
+mod quick_order;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
 const PRICE_LIST: &str = "MAYOREO";
@@ -459,6 +462,9 @@ async fn run() -> Result<(), String> {
     }
     if selected("reports") {
         reports::run().await?;
+    }
+    if selected("quick-order") {
+        quick_order::run().await?;
     }
     Ok(())
 }

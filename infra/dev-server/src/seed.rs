@@ -138,6 +138,7 @@ pub async fn run(
     let acme_id = customers(&api, &agent_id).await?;
     announcement(&api).await?;
     orders(&api, &acme_id).await?;
+    saved_list(&mut api).await?;
 
     app.store
         .put(
@@ -539,6 +540,33 @@ fn invitation_token(whatsapp_link: &str) -> Option<String> {
         .take_while(|c| !c.is_whitespace() && *c != '&')
         .collect();
     Some(urlencoding::decode(&raw).ok()?.into_owned())
+}
+
+/// F38: a saved list of the demo buyer, so the storefront's Lists page has one to use.
+async fn saved_list(api: &mut Api<'_>) -> Result<(), String> {
+    let login = api
+        .call(
+            "POST",
+            "/v1/auth/login",
+            Some(json!({"email": DEMO_BUYER, "password": DEMO_PASSWORD})),
+        )
+        .await?;
+    let admin = api.token.replace(
+        login["token"]
+            .as_str()
+            .ok_or("seed: the buyer's login answered no token")?
+            .to_string(),
+    );
+    let created = api
+        .call(
+            "POST",
+            "/v1/lists",
+            Some(json!({"name": "Pedido semanal", "lines": [
+                {"sku": "DRL-500", "quantity": 2}, {"sku": "SCR-4X40", "quantity": 10}]})),
+        )
+        .await;
+    api.token = admin;
+    created.map(|_| ())
 }
 
 async fn announcement(api: &Api<'_>) -> Result<(), String> {

@@ -7,6 +7,7 @@
 //! - [`expiry`]: the scheduled job: expires due orders and quotes through sparse indexes, sweeps
 //!   stale reservation intents and unfinished stock jobs.
 //! - [`cart`], [`quotes`], [`listing`].
+//! - Buying tools (F36-F38): [`quick`] order, [`reorder`], [`purchased`] items, saved [`lists`].
 
 pub mod approvals;
 pub mod cart;
@@ -17,9 +18,13 @@ pub mod expiry;
 pub mod handling;
 pub mod intent;
 pub mod listing;
+pub mod lists;
 pub mod model;
 pub mod place;
+pub mod purchased;
+pub mod quick;
 pub mod quotes;
+pub mod reorder;
 pub mod stock;
 
 use std::collections::{HashMap, HashSet};

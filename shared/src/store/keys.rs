@@ -183,6 +183,7 @@ pub const CUSTOMER_PRICE_SK_PREFIX: &str = "PRICE#";
 // | idempotency key        | `IDEM#<cust>#<key>`     | `IDEM`      | TTL 24 h                                                 |
 // | reservation intent     | `INTENT#<order id>`     | `INTENT` / `DRAFT` | GSI2 `INTENTS` / `<created>#<id>` (sweeper)       |
 // | stock job              | `STOCKJOB#<order id>`   | `JOB`       | GSI2 `STOCKJOBS` / `<created>#<id>` (sweeper): releases of large orders |
+// | saved list (F38)       | `CUST#<id>`             | `LIST#<id>` | lines inside; `CUST#<id>` / `LISTS` counts them (cap)     |
 // | quote                  | `QUOTE#<id>`            | `QUOTE`     | GSI1 `QUOTES#<cust>` / `<created>#<id>`; GSI2 `OPEN_QUOTES` / `<valid_until>#<id>` while answered; GSI3 `QUOTES` / `<status>#<created>#<id>` |
 pub fn order_pk(id: &str) -> String {
     format!("ORDER#{id}")
@@ -236,6 +237,13 @@ pub fn pending_approvals_pk(customer_id: &str) -> String {
 pub fn requester_approvals_pk(customer_id: &str, email: &str) -> String {
     format!("APPROVALS_BY#{customer_id}#{email}")
 }
+// Buying tools (F38): saved list `CUST#<id>` / `LIST#<list id>` (its lines inside); the count of
+// a customer's lists `CUST#<id>` / `LISTS` (the cap is a condition of the create transaction).
+pub fn saved_list_sk(id: &str) -> String {
+    format!("LIST#{id}")
+}
+pub const SAVED_LIST_SK_PREFIX: &str = "LIST#";
+pub const SAVED_LISTS_COUNT_SK: &str = "LISTS";
 
 // Catalog (owned by the catalog function; see docs/catalog-search.md).
 // Item `ITEM#<sku>`/`ITEM`, when active: GSI1 `ITEMS` / `<name>#<sku>`, GSI2 `TYPE#<type>` /

@@ -13,6 +13,7 @@ import { ConfirmButton } from "../components/ConfirmButton";
 import { Loading } from "../auth/guards";
 import { NotFoundPage } from "./NotFoundPage";
 import { shortId } from "../lib/ids";
+import { ReorderButton } from "./buying/ReorderButton";
 
 /** The order's history, oldest first, from its timestamps. */
 export function history(o: Order): { key: string; at: string }[] {
@@ -86,6 +87,7 @@ export function OrderPage() {
         <Text fw={700}>{t("cart.total", { amount: f.money(o.total, o.currency) })}</Text>
       </Stack>
       {o.note && <Text>{t("order.note", { note: o.note })}</Text>}
+      <ReorderButton orderId={o.id} />
       <section aria-labelledby="history-heading">
         <Title order={2} size="h3" id="history-heading">
           {t("order.history")}

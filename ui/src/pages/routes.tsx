@@ -16,6 +16,10 @@ const DocumentsPage = named(() => import("./DocumentsPage"), "DocumentsPage");
 const StatementPage = named(() => import("./StatementPage"), "StatementPage");
 const CompanyPage = named(() => import("./company/CompanyPage"), "CompanyPage");
 const ApprovalPage = named(() => import("./company/ApprovalPage"), "ApprovalPage");
+const QuickOrderPage = named(() => import("./buying/QuickOrderPage"), "QuickOrderPage");
+const PurchasedPage = named(() => import("./buying/PurchasedPage"), "PurchasedPage");
+const ListsPage = named(() => import("./buying/ListsPage"), "ListsPage");
+const ListPage = named(() => import("./buying/ListPage"), "ListPage");
 const RequestAccountPage = named(() => import("./RequestAccountPage"), "RequestAccountPage");
 const ForgotPasswordPage = named(() => import("./PasswordPages"), "ForgotPasswordPage");
 const InvitationPage = lazy(async () => {
@@ -50,6 +54,10 @@ export function storefrontRoutes() {
         <Route path="statement" element={<StatementPage />} />
         <Route path="company" element={<CompanyPage />} />
         <Route path="approvals/:id" element={<ApprovalPage />} />
+        <Route path="quick-order" element={<QuickOrderPage />} />
+        <Route path="purchased" element={<PurchasedPage />} />
+        <Route path="lists" element={<ListsPage />} />
+        <Route path="lists/:id" element={<ListPage />} />
       </Route>
     </>
   );

@@ -43,6 +43,9 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
     links.push(
       { to: "/orders", label: t("nav.orders") },
       { to: "/quotes", label: t("nav.quotes") },
+      { to: "/quick-order", label: t("buying.nav.quickOrder") },
+      { to: "/purchased", label: t("buying.nav.purchased") },
+      { to: "/lists", label: t("buying.nav.lists") },
     );
     if (auth.permissions?.see_invoices !== false) {
       links.push(
