@@ -32,8 +32,8 @@ mod erp;
 mod lambda;
 mod load;
 mod orders;
-mod reports;
 mod quick_order;
+mod reports;
 
 const WAREHOUSES: [&str; 2] = ["MTY", "CDMX"];
 const PRICE_LIST: &str = "MAYOREO";

@@ -6676,6 +6676,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cart/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds lines to the contact's cart in one action (same SKUs merged with the cart's). Lines of
+         *     items the customer cannot buy are refused (422 naming `lines[i].sku`) and nothing is added;
+         *     a cart may hold at most 500 lines.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CartAddition"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CartAdded"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description invalid field, or the cart would pass 500 lines */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/catalog/facets": {
         parameters: {
             query?: never;
@@ -7994,6 +8100,451 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** F38: the customer's saved lists (shared by its contacts), by name. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedListSummary"][];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** F38: creates a saved list (at most 50 per customer, 500 lines each). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewSavedList"];
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedList"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the customer has 50 lists already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** F38: one saved list with its lines priced now. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description list id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedListView"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the customer's price list does not exist */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** F38: deletes a list. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description list id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** F38: renames a list and/or replaces its lines. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description list id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SavedListPatch"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedList"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description changed by someone else meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/lists/{id}/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * F38: adds the whole list to the contact's cart (lines of items not buyable now are left out
+         *     and listed in `skipped`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description list id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CartAdded"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description empty list, customer not active or not ready */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the cart would pass 500 lines */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -8440,6 +8991,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * F37: puts a past order's lines in the cart at today's prices and availability, each marked
+         *     with what changed (price up or down, no longer buyable: left out, short).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description order id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reorder"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the cart would pass 500 lines */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/pricing/quote": {
         parameters: {
             query?: never;
@@ -8530,6 +9167,182 @@ export interface paths {
                     };
                 };
                 /** @description bad lines or a warehouse not assigned to the customer */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/purchased": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * F37: the items the customer bought in the last `days` days (default 90), most recent first,
+         *     with the last quantity, price and date.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The period: the last `days` days, 1 to 730 (default 90). */
+                    days?: number;
+                    /** @description Keeps items whose SKU or name contains this text (case-insensitive). */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Purchased"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description bad `days` or `q` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quick-order/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * F36: checks and prices up to 500 SKU and quantity rows at once (typed `rows`, or the `text`
+         *     of pasted lines or a CSV file), in the cart's warehouse unless one is given. Each row answers
+         *     its problem; nothing is added to the cart.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuickOrderRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuickOrderCheck"];
+                    };
+                };
+                /** @description the body is not a JSON object (`malformed-body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description see `detail` and `errors` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description not a customer session */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description customer not active or not ready */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is larger than this route accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the body is not JSON (Content-Type) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description bad input naming the row and field: `text.line[3].quantity`, `rows[0].sku`; more than 500 rows (`text` or `rows`), not a CSV (`text`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -9158,6 +9971,25 @@ export interface components {
         CancelBody: {
             /** @description Up to 1000 characters. */
             reason?: string | null;
+        };
+        /** @description The cart after lines were added to it. */
+        CartAdded: {
+            cart: components["schemas"]["CartView"];
+            /**
+             * @description Lines not added because the customer cannot buy their item now (only when adding a saved
+             *     list or a past order; explicit lines are refused with a 422 instead).
+             */
+            skipped: components["schemas"]["SkippedLine"][];
+        };
+        /**
+         * @description `POST /v1/cart/lines`: lines to add to the contact's cart in one action (quick order, a
+         *     saved list, previously purchased items).
+         */
+        CartAddition: {
+            /** @description 1 to 500 lines, added to the cart's (same SKUs merged: quantities add up). */
+            lines: components["schemas"]["QuoteLineRequest"][];
+            /** @description One of the customer's warehouses; default: the cart's, else the customer's default one. */
+            warehouse_id?: string | null;
         };
         /** @description `PUT /v1/cart`: the whole cart (an empty `lines` empties it). */
         CartUpdate: {
@@ -9905,6 +10737,11 @@ export interface components {
             in_stock: boolean;
         };
         /**
+         * @description What changed for one line since the order.
+         * @enum {string}
+         */
+        LineChange: "same" | "price_up" | "price_down" | "no_longer_buyable" | "short";
+        /**
          * @description Why a line cannot be bought.
          * @enum {string}
          */
@@ -9994,6 +10831,13 @@ export interface components {
             /** @example MAYOREO */
             id?: string | null;
             name: components["schemas"]["Name"];
+        };
+        /** @description `POST /v1/lists`. */
+        NewSavedList: {
+            /** @description Up to 500 lines (may be empty). */
+            lines?: components["schemas"]["QuoteLineRequest"][];
+            /** @description 1 to 80 characters. */
+            name: string;
         };
         /** @description Body of `POST /v1/admin/staff`. Without a password the new staff member is invited by email. */
         NewStaffUser: {
@@ -10683,6 +11527,96 @@ export interface components {
             title: string;
             type: string;
         };
+        Purchased: {
+            /** @description False when the period held more orders than one answer reads (the newest were read). */
+            complete: boolean;
+            /** Format: int32 */
+            days: number;
+            /** @description Most recently bought first. */
+            items: components["schemas"]["PurchasedItem"][];
+            /** @description Start of the period (RFC 3339). */
+            since: string;
+        };
+        PurchasedItem: {
+            currency: string;
+            last_order_id: string;
+            last_ordered_at: string;
+            /**
+             * Format: int64
+             * @description Quantity on the most recent order of the period.
+             */
+            last_quantity: number;
+            /** @description Net unit price on that order, in `currency`. */
+            last_unit_price: string;
+            name: string;
+            sku: components["schemas"]["Sku"];
+            /** @description Orders of the period with this item. */
+            times_ordered: number;
+            /**
+             * Format: int64
+             * @description Units over the period.
+             */
+            total_quantity: number;
+            unit: string;
+        };
+        /** @description The whole set checked and priced. */
+        QuickOrderCheck: {
+            currency?: string | null;
+            problem_rows: number;
+            rows: components["schemas"]["QuickRow"][];
+            stock_display: components["schemas"]["StockDisplay"];
+            /** @description Totals of the valid lines. */
+            subtotal: string;
+            tax: string;
+            total: string;
+            /** @description The valid rows merged by SKU: exactly what to send to `POST /v1/cart/lines`. */
+            valid_lines: components["schemas"]["QuoteLineRequest"][];
+            valid_rows: number;
+            warehouse_id: string;
+        };
+        /** @description `POST /v1/quick-order/check`: typed rows, or the text of pasted lines or of a CSV file. */
+        QuickOrderRequest: {
+            /** @description Typed rows (give `rows` or `text`, not both). */
+            rows?: components["schemas"]["QuickRowInput"][] | null;
+            /**
+             * @description Pasted lines or a CSV file: one `SKU<tab, comma, semicolon or spaces>quantity` per line;
+             *     an optional first line `sku,quantity`; blank lines ignored.
+             */
+            text?: string | null;
+            /** @description One of the customer's warehouses; default: the cart's, else the customer's default one. */
+            warehouse_id?: string | null;
+        };
+        /** @description One checked row. */
+        QuickRow: {
+            /** @description For `merged`: the row its quantity was added to. */
+            merged_into_row?: number | null;
+            /** @description Human explanation of a problem. */
+            message?: string | null;
+            priced?: null | components["schemas"]["QuotedLine"];
+            /**
+             * Format: int64
+             * @description As asked on this row.
+             */
+            quantity: number;
+            /** @description 1-based: the row typed, or the line of the pasted text or file. */
+            row: number;
+            sku: components["schemas"]["Sku"];
+            status: components["schemas"]["RowStatus"];
+            /**
+             * @description Whether this row goes to the cart with "add valid rows" (an `ok` row, or a `merged` row
+             *     whose first row is `ok`).
+             */
+            valid: boolean;
+        };
+        /** @description One typed row. */
+        QuickRowInput: {
+            /**
+             * @description A whole number from 1 to 1,000,000 (a number or a string of digits); anything else is a
+             *     422 naming the row, so the schema leaves the type open.
+             */
+            quantity: unknown;
+            sku: string;
+        };
         /** @description A priced set of lines. Totals add up the purchasable lines only. */
         Quote: {
             /** @description True when every line can be bought as asked. */
@@ -10802,6 +11736,34 @@ export interface components {
             /** @description Why (1 to 1000 characters): the requester reads it in the email. */
             reason: string;
         };
+        /** @description `POST /v1/orders/{id}/reorder`. */
+        Reorder: {
+            /** @description How many lines went to the cart. */
+            added: number;
+            cart: components["schemas"]["CartView"];
+            lines: components["schemas"]["ReorderLine"][];
+            order_id: string;
+        };
+        ReorderLine: {
+            /** @description Whether the line went to the cart. */
+            added: boolean;
+            /**
+             * Format: int64
+             * @description Units available now (when stock is shown as a quantity).
+             */
+            available_quantity?: number | null;
+            change: components["schemas"]["LineChange"];
+            message?: string | null;
+            name: string;
+            previous_currency: string;
+            /** @description The net unit price the order was placed at (in `previous_currency`). */
+            previous_unit_price: string;
+            /** Format: int64 */
+            quantity: number;
+            sku: components["schemas"]["Sku"];
+            /** @description Today's net unit price for this quantity, when the item can be bought. */
+            unit_price?: string | null;
+        };
         ReplayReport: {
             /** @description Asked for but not in the DLQ (already replayed, or never there). */
             not_found: string[];
@@ -10891,6 +11853,11 @@ export interface components {
              */
             row?: number;
         };
+        /**
+         * @description What the data says about a row.
+         * @enum {string}
+         */
+        RowStatus: "ok" | "merged" | "unknown_sku" | "not_in_catalog" | "inactive" | "no_price" | "short_stock";
         /** @enum {string} */
         RunStatus: "queued" | "running" | "succeeded" | "failed";
         /** @enum {string} */
@@ -10914,6 +11881,36 @@ export interface components {
             to: string;
             totals: components["schemas"]["ReportFigures"];
             warehouses: components["schemas"]["ReportRow"][];
+        };
+        /** @description A saved list as stored and answered. */
+        SavedList: {
+            created_at: string;
+            /** @description Who created it (a contact's email, or staff acting as the customer). */
+            created_by: string;
+            customer_id: string;
+            id: string;
+            /** @description Same SKUs merged. */
+            lines: components["schemas"]["QuoteLineRequest"][];
+            name: string;
+            updated_at: string;
+        };
+        /** @description `PATCH /v1/lists/{id}`: a new name, and/or the whole new set of lines. */
+        SavedListPatch: {
+            lines?: components["schemas"]["QuoteLineRequest"][] | null;
+            name?: string | null;
+        };
+        /** @description A list in the customer's lists. */
+        SavedListSummary: {
+            created_by: string;
+            id: string;
+            line_count: number;
+            name: string;
+            updated_at: string;
+        };
+        /** @description A list with its lines priced now (names, prices, availability, what cannot be bought). */
+        SavedListView: {
+            list: components["schemas"]["SavedList"];
+            priced: components["schemas"]["Quote"];
         };
         /** @description A session: the bearer token, its expiry and the principal it carries. */
         Session: {
@@ -10961,6 +11958,14 @@ export interface components {
             field: string;
             /** Format: int64 */
             requested: number;
+            sku: components["schemas"]["Sku"];
+        };
+        /** @description A line that was not added, and why. */
+        SkippedLine: {
+            message: string;
+            /** Format: int64 */
+            quantity: number;
+            reason: components["schemas"]["LineIssue"];
             sku: components["schemas"]["Sku"];
         };
         /**
