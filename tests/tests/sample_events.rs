@@ -21,6 +21,7 @@ const EXPECTED_STATUS: &[(&str, u16)] = &[
     ("erp-sync/statement-get-anonymous.json", 401),
     ("orders/orders-get-anonymous.json", 401),
     ("catalog/items-get-visitor.json", 200),
+    ("pricing/quote-post-anonymous.json", 401),
 ];
 
 fn events_dir() -> PathBuf {
@@ -148,6 +149,7 @@ async fn handle_sample(
             orders::expire_due_orders(env.app()).await.map(|_| ())
         }
         "orders" => http_sample(orders::router(env.app()), &name, text).await,
+        "pricing" => http_sample(pricing::router(env.app()), &name, text).await,
         other => Err(format!(
             "unknown function folder `{other}`: wire its samples into tests/tests/sample_events.rs"
         )),
