@@ -338,6 +338,8 @@ impl Stack {
                     "EmailDeadLetterQueue" => env.queues.email_dlq_url.clone(),
                     "ErpSyncQueue" => env.queues.erp_sync_queue_url.clone(),
                     "ErpSyncDeadLetterQueue" => env.queues.erp_sync_dlq_url.clone(),
+                    "ReportsQueue" => env.queues.reports_queue_url.clone(),
+                    "ReportsDeadLetterQueue" => env.queues.reports_dlq_url.clone(),
                     // Not provisioned locally; a function naming it fails below, loudly.
                     _ => continue,
                 },

@@ -457,14 +457,15 @@ async fn run() -> Result<(), String> {
     if selected("cost") {
         cost::run().await?;
     }
-    if selected("lambda") {
-        lambda::run().await?;
-    }
     if selected("reports") {
         reports::run().await?;
     }
     if selected("quick-order") {
         quick_order::run().await?;
+    }
+    // Last: it builds every function in release for two targets, the longest part by far.
+    if selected("lambda") {
+        lambda::run().await?;
     }
     Ok(())
 }
