@@ -318,23 +318,17 @@ pub async fn invite(
 pub struct CompanyContactPatch {
     #[serde(default)]
     pub name: Option<Name>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<String>)]
     pub department: Option<Option<Name>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default)]
     pub permissions: Option<Permissions>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<SpendingLimit>)]
     pub spending_limit: Option<Option<SpendingLimit>>,
-}
-
-fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    de: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(de).map(Some)
 }
 
 fn to_attr<T: serde::Serialize>(value: &T) -> Result<AttributeValue, StoreError> {

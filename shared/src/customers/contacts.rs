@@ -59,10 +59,10 @@ pub struct NewContact {
 pub struct ContactPatch {
     #[serde(default)]
     pub name: Option<Name>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<String>)]
     pub department: Option<Option<Name>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default)]
@@ -71,15 +71,9 @@ pub struct ContactPatch {
     #[schema(value_type = Option<Language>)]
     pub language: Option<Option<Language>>,
     /// F39: the per-order spending limit in the customer's currency; `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::profile::present")]
     #[schema(value_type = Option<super::model::SpendingLimit>)]
     pub spending_limit: Option<Option<super::model::SpendingLimit>>,
-}
-
-fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    de: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(de).map(Some)
 }
 
 /// The contacts of a customer and how many of their emails have access (F6).

@@ -116,7 +116,7 @@ pub async fn load_for_staff(store: &Store, principal: &Principal, id: &str) -> A
 }
 
 /// Deserialises a field that may be absent (no change), `null` (clear it) or a value.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     de: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(de).map(Some)
