@@ -303,6 +303,42 @@ fn aws_put(item: shared::store::Item) -> Result<aws_sdk_dynamodb::types::WriteRe
         .build())
 }
 
+/// A customer of the bench price list and warehouses (`fields` gives its id, name, tax id,
+/// email and anything else it needs) with one contact of that email, every permission and an
+/// active access: the customer and the contact's session token.
+async fn bench_customer(
+    app: &shared::App,
+    fields: Value,
+) -> Result<(shared::customers::Customer, String), String> {
+    let mut value = json!({
+        "status": "active", "price_list_id": PRICE_LIST,
+        "warehouse_ids": WAREHOUSES, "default_warehouse_id": WAREHOUSES[0],
+        "catalog_access": {"mode": "all"},
+        "created_at": shared::types::now_rfc3339(), "updated_at": shared::types::now_rfc3339(),
+    });
+    if let (Some(base), Value::Object(extra)) = (value.as_object_mut(), fields) {
+        base.extend(extra);
+    }
+    let customer: shared::customers::Customer =
+        serde_json::from_value(value).map_err(|e| e.to_string())?;
+    app.store
+        .put(
+            &shared::customers::profile::customer_keys(&customer),
+            &customer,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let contact = shared::accounts::fixtures::contact_session(
+        app,
+        &customer.id,
+        customer.email.as_str(),
+        "Compras",
+        Permissions::all(),
+    )
+    .await;
+    Ok((customer, contact))
+}
+
 async fn seed(
     app: &shared::App,
     client: &reqwest::Client,
@@ -507,30 +543,13 @@ async fn catalog() -> Result<(), String> {
 
     seed(&app, &client, &base, &admin, items).await?;
 
-    let customer: shared::customers::Customer = serde_json::from_value(json!({
-        "id": "BENCH", "status": "active", "name": "Ferreteria Bench", "tax_id": "BEN010101AAA",
-        "email": "compras@bench.example.com", "price_list_id": PRICE_LIST,
-        "warehouse_ids": WAREHOUSES, "default_warehouse_id": WAREHOUSES[0],
-        "catalog_access": {"mode": "all"},
-        "created_at": shared::types::now_rfc3339(), "updated_at": shared::types::now_rfc3339(),
-    }))
-    .map_err(|e| e.to_string())?;
-    app.store
-        .put(
-            &shared::customers::profile::customer_keys(&customer),
-            &customer,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
     // A contact with an active access: every request checks it (shared::auth::revocation).
-    let contact = shared::accounts::fixtures::contact_session(
+    let (customer, contact) = bench_customer(
         &app,
-        "BENCH",
-        "compras@bench.example.com",
-        "Compras",
-        Permissions::all(),
+        json!({"id": "BENCH", "name": "Ferreteria Bench", "tax_id": "BEN010101AAA",
+               "email": "compras@bench.example.com"}),
     )
-    .await;
+    .await?;
 
     let limit = shared::catalog::browse::MAX_LIMIT;
     let get = |path: String| {

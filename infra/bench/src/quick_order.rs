@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use shared::auth::{Permissions, Principal};
+use shared::auth::Principal;
 use shared::testing::TestEnv;
 
-use super::{drop_table, env_number, ms, seed, sku, write_results, Sample, PRICE_LIST, WAREHOUSES};
+use super::{drop_table, env_number, ms, seed, sku, write_results, Sample};
 
 const ROWS: usize = 500;
 
@@ -57,31 +57,14 @@ pub async fn run() -> Result<(), String> {
     catalog_server.abort();
     seeded?;
 
-    let customer: shared::customers::Customer = serde_json::from_value(json!({
-        "id": "QUICK", "status": "active", "name": "Ferreteria Rapida", "tax_id": "RAP010101AAA",
-        "email": "compras@rapida.example.com", "price_list_id": PRICE_LIST,
-        "warehouse_ids": WAREHOUSES, "default_warehouse_id": WAREHOUSES[0],
-        "catalog_access": {"mode": "all"},
-        "credit": {"terms": "CASH", "credit_days": 0, "limit": "0", "currency": "MXN"},
-        "shipping_method": "pickup",
-        "created_at": shared::types::now_rfc3339(), "updated_at": shared::types::now_rfc3339(),
-    }))
-    .map_err(|e| e.to_string())?;
-    app.store
-        .put(
-            &shared::customers::profile::customer_keys(&customer),
-            &customer,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let contact = shared::accounts::fixtures::contact_session(
+    let (_, contact) = super::bench_customer(
         &app,
-        "QUICK",
-        "compras@rapida.example.com",
-        "Compras",
-        Permissions::all(),
+        json!({"id": "QUICK", "name": "Ferreteria Rapida", "tax_id": "RAP010101AAA",
+               "email": "compras@rapida.example.com",
+               "credit": {"terms": "CASH", "credit_days": 0, "limit": "0", "currency": "MXN"},
+               "shipping_method": "pickup"}),
     )
-    .await;
+    .await?;
 
     // 500 rows spread over the whole catalog, each with stock in the default warehouse.
     let stride = items / ROWS;
