@@ -22,7 +22,7 @@
 #                       the next make dev seeds again
 #   make stack-start / stack-stop / stack-status    the dev local stack on its own
 #   make tools          install the project-local tools (.venv, DynamoDB Local, ui/node_modules, chromium)
-#   make ui-types       regenerate the web UI's API types (ui/src/api/schema.d.ts) from the OpenAPI document
+#   make ui-types       regenerate the OpenAPI document (functions/api-docs/openapi.json) and the web UI's API types (ui/src/api/schema.d.ts)
 #   make ui-test [ARGS=...]  the web UI's browser tests alone (Playwright on the test stack)
 #   make screenshots    docs/screenshots/*.png of the storefront, from a running make dev
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::keys::SessionKeys;
 use crate::config::Config;
 use crate::messaging::EventBus;
 use crate::store::Store;
@@ -10,6 +11,8 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     pub events: EventBus,
+    /// The session signing keys (see [`SessionKeys`]): verify and sign tokens with these.
+    pub session_keys: SessionKeys,
     /// Only in the functions that send email (feature `ses`).
     #[cfg(feature = "ses")]
     pub ses: aws_sdk_sesv2::Client,
@@ -29,22 +32,50 @@ impl App {
 
     /// For the functions that sign or verify session tokens: also reads the signing keys, once
     /// (Secrets Manager in AWS, `JWT_SECRET` locally; see `crate::secrets`).
+    ///
+    /// The secret is read in the background from here on (see [`SessionKeys`]): the cold start
+    /// does not wait for it, the first request that needs the keys does.
     #[cfg(feature = "secrets")]
     pub async fn from_env_with_session_keys() -> Result<AppState, String> {
-        let mut config = Config::from_env()?;
+        let config = Config::from_env()?;
         let sdk = crate::aws::load_from_env().await;
-        config.jwt_secret = crate::secrets::session_keys(&sdk, &config.jwt_secret).await?;
-        Ok(Self::new(config, &sdk))
+        let session_keys = crate::secrets::session_keys(&sdk, &config.jwt_secret)?;
+        let app = Self::with_session_keys(config, &sdk, session_keys);
+        let prefetch = Arc::clone(&app);
+        // As the function's own code (aws_ops), like the read it replaces.
+        tokio::spawn(crate::aws_ops::inherit(async move {
+            // A failure is logged by `get` and retried by the first request that needs the keys.
+            let _ = prefetch.session_keys.get().await;
+        }));
+        Ok(app)
     }
 
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> AppState {
+        Arc::new(Self::build(config, sdk))
+    }
+
+    /// With session keys from elsewhere than the configuration (a secret).
+    pub fn with_session_keys(
+        config: Config,
+        sdk: &aws_config::SdkConfig,
+        session_keys: SessionKeys,
+    ) -> AppState {
         Arc::new(Self {
+            session_keys,
+            ..Self::build(config, sdk)
+        })
+    }
+
+    /// With the configuration's own keys (`JWT_SECRET`, tests).
+    fn build(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+        Self {
+            session_keys: SessionKeys::given(config.jwt_secret.clone()),
             // Every client records the actions it issues (see aws_ops), for the IAM test.
             store: Store::new(crate::aws_ops::dynamodb(sdk), &config.table_name),
             events: EventBus::new(crate::aws_ops::eventbridge(sdk), &config.event_bus_name),
             #[cfg(feature = "ses")]
             ses: crate::aws_ops::ses(sdk),
             config,
-        })
+        }
     }
 }

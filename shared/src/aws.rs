@@ -34,8 +34,23 @@ pub fn http_client() -> SharedHttpClient {
 
 /// The SDK's defaults (credentials, region and endpoints from the standard environment), with
 /// [`http_client`]; add settings before `.load()`.
+///
+/// Where the keys and the region are in the environment (Lambda sets both, as do the local
+/// scripts) they are taken from there directly: the default chains would find them first anyway,
+/// but building them costs a cold start an STS client (web identity) and the other providers.
 pub fn defaults() -> aws_config::ConfigLoader {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http_client())
+    let mut loader =
+        aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http_client());
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY") {
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
+    }
+    if let Some(region) = std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()) {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    loader
 }
 
 /// What `aws_config::load_from_env()` gives with the SDK's default features.

@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod orders;
 pub mod pricing;
 pub mod reports;
+pub mod routes;
 #[cfg(feature = "secrets")]
 pub mod secrets;
 pub mod settings;

@@ -16,7 +16,7 @@
 //!
 //! and makes every 4xx/5xx answer `application/problem+json` (with the schema the handler gave,
 //! else [`Problem`]), which is what [`crate::AppError`] renders. The served document
-//! (`api_docs::openapi()`) runs it over the merged document, so a new route gets it for free.
+//! (`openapi_doc::openapi()`) runs it over the merged document, so a new route gets it for free.
 
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};

@@ -1,4 +1,4 @@
-//! Secrets read once per cold start from AWS Secrets Manager, only by the functions that need
+//! Secrets read once per instance from AWS Secrets Manager, only by the functions that need
 //! them (each such function's environment names its secret, and its IAM policy allows reading
 //! that secret only): the session signing keys (`JWT_KEYS_SECRET_ID`) and the ERP keys
 //! (`ERP_KEYS_SECRET_ID`). Nothing secret sits in a function's environment, where
@@ -6,6 +6,7 @@
 //! tests, tools) the keys come from `JWT_SECRET`, `ERP_API_KEY` and `ERP_API_KEY_OUT`.
 
 use crate::auth::jwt::SigningKeys;
+use crate::auth::keys::SessionKeys;
 
 /// The variable naming the signing keys' secret (its ARN in AWS).
 pub const SESSION_KEYS_VAR: &str = "JWT_KEYS_SECRET_ID";
@@ -28,15 +29,16 @@ pub async fn read(sdk: &aws_config::SdkConfig, id: &str) -> Result<String, Strin
         .ok_or_else(|| format!("the secret {id} has no SecretString"))
 }
 
-/// The session signing keys: from the secret named by `JWT_KEYS_SECRET_ID` when it is set,
-/// else `fallback` (the `JWT_SECRET` key of a local run), which must then hold a key.
-pub async fn session_keys(
+/// The session signing keys: read from the secret named by `JWT_KEYS_SECRET_ID` on first use
+/// when it is set (see [`SessionKeys`]), else `fallback` (the `JWT_SECRET` key of a local run),
+/// which must then hold a key.
+pub fn session_keys(
     sdk: &aws_config::SdkConfig,
     fallback: &SigningKeys,
-) -> Result<SigningKeys, String> {
+) -> Result<SessionKeys, String> {
     match secret_id(SESSION_KEYS_VAR) {
-        Some(id) => SigningKeys::from_secret_json(&read(sdk, &id).await?),
-        None if fallback.has_keys() => Ok(fallback.clone()),
+        Some(id) => Ok(SessionKeys::from_secret(sdk, id)),
+        None if fallback.has_keys() => Ok(SessionKeys::given(fallback.clone())),
         None => Err(format!(
             "{SESSION_KEYS_VAR} (or JWT_SECRET locally) is not set"
         )),

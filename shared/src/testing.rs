@@ -70,6 +70,7 @@ impl TestEnv {
                 &config.event_bus_name,
             ),
             ses: crate::aws_ops::ses(&env.sdk),
+            session_keys: crate::auth::keys::SessionKeys::given(config.jwt_secret.clone()),
             config,
         });
         (env, counter)
@@ -92,6 +93,7 @@ pub fn app_counting_dynamodb_and_events(
         store: crate::store::Store::new(dynamodb, &config.table_name),
         events: crate::messaging::EventBus::new(events, &config.event_bus_name),
         ses: aws_sdk_sesv2::Client::new(&env.sdk),
+        session_keys: crate::auth::keys::SessionKeys::given(config.jwt_secret.clone()),
         config,
     });
     (app, counter)
@@ -186,4 +188,59 @@ pub async fn sent_emails() -> Vec<serde_json::Value> {
             .unwrap_or_default(),
     );
     out
+}
+
+/// The `report-aggregates` sample batch (`events/orders/sqs-report-order-placed.json`).
+pub const REPORT_SAMPLE: &str = include_str!("../../events/orders/sqs-report-order-placed.json");
+
+/// Writes the order the `report-aggregates` sample names: the consumer reads the order itself
+/// (an event carries at most 100 lines), so the sample needs it on the stack it runs against.
+/// Built from the sample's own event data, so the two never drift. Answers the order's id.
+pub async fn put_report_sample_order(app: &App) -> Result<String, String> {
+    use rust_decimal::Decimal;
+    let batch: serde_json::Value =
+        serde_json::from_str(REPORT_SAMPLE).map_err(|e| format!("the sample: {e}"))?;
+    let body = batch["Records"][0]["body"]
+        .as_str()
+        .ok_or("the sample has no record body")?;
+    let event = crate::reports::aggregate::event_of_body(body)?;
+    let d = &event.data;
+    let decimal = |v: &serde_json::Value| -> Result<Decimal, String> {
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("the sample: {v} is not an amount"))
+    };
+    let (subtotal, tax) = (decimal(&d["subtotal"])?, decimal(&d["tax"])?);
+    let tax_rate = if subtotal.is_zero() {
+        Decimal::ZERO
+    } else {
+        (tax / subtotal).round_dp(4)
+    };
+    let mut lines = Vec::new();
+    for line in d["lines"].as_array().ok_or("the sample has no lines")? {
+        let unit_price = decimal(&line["unit_price"])?;
+        let quantity = line["quantity"].as_i64().ok_or("a line without quantity")?;
+        let line_subtotal = unit_price * Decimal::from(quantity);
+        let total = decimal(&line["total"])?;
+        lines.push(serde_json::json!({
+            "sku": line["sku"], "name": line["name"], "unit": line["unit"],
+            "quantity": quantity, "unit_price": unit_price.to_string(),
+            "tax_rate": tax_rate.to_string(), "subtotal": line_subtotal.to_string(),
+            "tax": (total - line_subtotal).to_string(), "total": total.to_string(),
+        }));
+    }
+    let order: crate::orders::model::Order = serde_json::from_value(serde_json::json!({
+        "id": d["order_id"], "customer_id": d["customer_id"], "customer_name": d["customer_name"],
+        "status": d["status"], "warehouse_id": d["warehouse_id"], "currency": d["currency"],
+        "lines": lines, "subtotal": d["subtotal"], "tax": d["tax"], "total": d["total"],
+        "placed_by": {"kind": "contact", "id": d["contact_email"], "name": d["placed_by"]},
+        "notify": d["to"], "contact_email": d["contact_email"], "contact_phone": d["contact_phone"],
+        "created_at": d["created_at"], "updated_at": d["created_at"], "expires_at": d["expires_at"],
+    }))
+    .map_err(|e| format!("the sample's order: {e}"))?;
+    app.store
+        .put(&order.keys(), &order)
+        .await
+        .map_err(|e| format!("writing the sample's order: {e}"))?;
+    Ok(order.id)
 }

@@ -36,12 +36,12 @@ pub struct Operation {
     pub op: Value,
 }
 
-/// Every operation of every HTTP function, from `api_docs::function_docs()`, with the merged
+/// Every operation of every HTTP function, from `openapi_doc::function_docs()`, with the merged
 /// `components` (schemas) to resolve `$ref`s.
 pub fn operations() -> (Vec<Operation>, Value) {
     let mut ops = Vec::new();
     let mut schemas = serde_json::Map::new();
-    for (function, doc) in api_docs::function_docs() {
+    for (function, doc) in openapi_doc::function_docs() {
         let doc = serde_json::to_value(doc).expect("doc serialises");
         if let Some(s) = doc["components"]["schemas"].as_object() {
             schemas.extend(s.clone());

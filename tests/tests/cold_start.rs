@@ -1,7 +1,9 @@
-//! Cold starts read the secrets each function needs from Secrets Manager (moto here), once, and
-//! only those: the session signing keys for the functions that verify sessions, the ERP keys
-//! for the erp-sync function and its worker. Without the secret variables (the dev server) the
-//! keys come from `JWT_SECRET` and `ERP_API_KEY*`. One test: it sets process-wide variables.
+//! Functions read the secrets they need from Secrets Manager (moto here), once, and only those:
+//! the session signing keys for the functions that verify sessions (read in the background from
+//! the cold start on, awaited by the first request that needs them), the ERP keys for the
+//! erp-sync function and its worker (at cold start). Without the secret variables (the dev
+//! server) the keys come from `JWT_SECRET` and `ERP_API_KEY*`. One test: it sets process-wide
+//! variables.
 
 use serde_json::{json, Value};
 use shared::auth::jwt::SigningKeys;
@@ -81,7 +83,7 @@ async fn functions_read_their_secrets_at_cold_start() {
     ];
     for (function, app) in session_apps {
         let app = app.unwrap_or_else(|e| panic!("{function}: {e}"));
-        let keys = &app.config.jwt_secret;
+        let keys = app.session_keys.get().await.expect(function);
         assert_eq!(keys.signing_kid(), "k2", "{function}");
         assert!(keys.verify::<Value>(&old_token).is_some(), "{function}");
     }
@@ -94,18 +96,31 @@ async fn functions_read_their_secrets_at_cold_start() {
         Some("outbound-key-1")
     );
     // The worker neither signs nor verifies sessions: it holds no signing key.
-    assert!(!worker.ctx.app.config.jwt_secret.has_keys());
+    assert!(worker.ctx.app.session_keys.get().await.is_err());
     let schedule = erp_sync::ErpSync::cold_start_schedule().await.unwrap();
-    assert!(!schedule.ctx.app.config.jwt_secret.has_keys());
+    assert!(schedule.ctx.app.session_keys.get().await.is_err());
     assert_eq!(schedule.ctx.settings.erp_api_key_out, None);
 
-    // A secret that cannot be read stops the cold start, loudly.
+    // A secret that cannot be read does not crash the cold start: requests that need no session
+    // are served, one with a token is a 503 problem (and the next one reads again).
     set("JWT_KEYS_SECRET_ID", &format!("{session}-missing"));
-    let missing = accounts::cold_start()
+    let missing = catalog::cold_start()
         .await
-        .err()
-        .expect("a missing secret fails");
-    assert!(missing.contains("cannot read the secret"), "{missing}");
+        .expect("the cold start does not wait for the keys");
+    assert!(matches!(
+        missing.session_keys.get().await,
+        Err(shared::AppError::Unavailable(_))
+    ));
+    let router = catalog::router(missing);
+    let health = shared::testing::call(&router, "GET", "/v1/catalog/items", None, None).await;
+    assert_ne!(health.status, 503, "{:?}", health.json);
+    let signed =
+        shared::testing::call(&router, "GET", "/v1/catalog/items", Some(&old_token), None).await;
+    assert_eq!(signed.status, 503, "{:?}", signed.json);
+    assert_eq!(
+        signed.content_type.as_deref(),
+        Some("application/problem+json")
+    );
 
     // Locally (no secret variables) the environment's keys stay in force.
     unset("JWT_KEYS_SECRET_ID");
@@ -118,7 +133,10 @@ async fn functions_read_their_secrets_at_cold_start() {
     set("JWT_SECRET", "a-local-secret-of-at-least-32-characters");
     set("ERP_API_KEY", "local-inbound");
     let local = accounts::cold_start().await.unwrap();
-    assert_eq!(local.config.jwt_secret.signing_kid(), "local");
+    assert_eq!(
+        local.session_keys.get().await.unwrap().signing_kid(),
+        "local"
+    );
     let local_http = erp_sync::ErpSync::cold_start_http().await.unwrap();
     assert!(local_http
         .ctx

@@ -13,7 +13,7 @@ use shared::auth::StaffRole;
 const PROBLEM: &str = "application/problem+json";
 
 fn served() -> Value {
-    serde_json::to_value(api_docs::openapi()).expect("document serialises")
+    serde_json::to_value(openapi_doc::openapi()).expect("document serialises")
 }
 
 /// The served operations: (method, path template, operation).
@@ -90,7 +90,7 @@ fn no_two_different_schemas_share_a_name() {
     // types with one name would silently describe one route with the other's schema.
     let mut seen: BTreeMap<String, (&'static str, Value)> = BTreeMap::new();
     let mut clashes = Vec::new();
-    for (function, doc) in api_docs::function_docs() {
+    for (function, doc) in openapi_doc::function_docs() {
         let doc = serde_json::to_value(doc).expect("doc serialises");
         for (name, schema) in doc["components"]["schemas"]
             .as_object()

@@ -109,6 +109,42 @@ async fn email_queue_sample(env: &TestEnv, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A `reports` queue batch for `report-aggregates`, on a stack holding the order it names
+/// (`put_report_sample_order`): no failures, and each record was counted then (a second
+/// delivery finds it counted and adds nothing).
+async fn report_queue_sample(env: &TestEnv, text: &str) -> Result<(), String> {
+    use shared::reports::aggregate::{apply_event, event_of_body, Applied};
+    let event: SqsEvent =
+        serde_json::from_str(text).map_err(|e| format!("not an SQS event: {e}"))?;
+    if event.records.is_empty() {
+        return Err("no records".into());
+    }
+    shared::testing::put_report_sample_order(&env.app).await?;
+    let response = orders::handle_report_events(&env.app, event.clone()).await;
+    if !response.batch_item_failures.is_empty() {
+        return Err(format!(
+            "batch item failures: {:?}",
+            response.batch_item_failures
+        ));
+    }
+    for record in &event.records {
+        let domain_event = event_of_body(record.body.as_deref().unwrap_or_default())?;
+        match apply_event(&env.app.store, &domain_event).await {
+            Ok(Applied::Counted {
+                applied: 0,
+                skipped,
+            }) if skipped > 0 => {}
+            other => {
+                return Err(format!(
+                    "{}: not counted by the handler: {other:?}",
+                    domain_event.id
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A scheduled EventBridge event, as the schedule rule invokes the function.
 fn schedule_event(text: &str) -> Result<EventBridgeEvent<serde_json::Value>, String> {
     let event: EventBridgeEvent<serde_json::Value> =
@@ -148,6 +184,7 @@ async fn handle_sample(
             schedule_event(text)?;
             orders::expire_due_orders(env.app()).await.map(|_| ())
         }
+        "orders" if file.starts_with("sqs-") => report_queue_sample(env, text).await,
         "orders" => http_sample(orders::router(env.app()), &name, text).await,
         "pricing" => http_sample(pricing::router(env.app()), &name, text).await,
         other => Err(format!(
@@ -250,6 +287,7 @@ async fn every_sample_event_is_parsed_and_handled_by_its_function() {
         "notifications/sqs-access-invited.json",
         "notifications/schedule-outbox-sweep.json",
         "orders/schedule-expire-orders.json",
+        "orders/sqs-report-order-placed.json",
     ] {
         assert!(
             handled.iter().any(|h| h == required),

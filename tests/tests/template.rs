@@ -249,7 +249,7 @@ fn every_route_of_every_function_is_routed_to_it_in_the_template() {
     let t = template();
     let mut problems = Vec::new();
     let mut routed_functions = BTreeSet::new();
-    for (function, doc) in api_docs::function_docs() {
+    for (function, doc) in openapi_doc::function_docs() {
         let id = logical_id(function);
         routed_functions.insert(id.clone());
         if resources(&t).get(id.as_str()).is_none() {
@@ -300,7 +300,7 @@ fn every_route_of_every_function_is_routed_to_it_in_the_template() {
         let routed = template_routes(&t, &id);
         if !routed.is_empty() {
             problems.push(format!(
-                "{id} has HttpApi events but is not an HTTP function in api_docs::function_docs(): {routed:?}"
+                "{id} has HttpApi events but is not an HTTP function in openapi_doc::function_docs(): {routed:?}"
             ));
         }
     }
@@ -313,7 +313,7 @@ fn no_two_functions_serve_the_same_route() {
     // an overlap. Each shared route (e.g. /v1/health) belongs to exactly one function.
     let mut owner: BTreeMap<(String, String), &str> = BTreeMap::new();
     let mut overlaps = Vec::new();
-    for (function, doc) in api_docs::function_docs() {
+    for (function, doc) in openapi_doc::function_docs() {
         for route in doc_routes(&doc) {
             if let Some(other) = owner.insert(route.clone(), function) {
                 overlaps.push(format!(

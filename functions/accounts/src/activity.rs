@@ -4,15 +4,15 @@ use axum::extract::{Path, State};
 use axum::Json;
 use shared::activity::Activity;
 use shared::http::{ApiQuery, PageOf, PageParams};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::customer_care;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::{page_params, Staff};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(customer_activity))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(customer_activity))
 }
 
 /// The customer's recent activity in the portal (logins, searches, orders, quotes, downloads,

@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::announcements::{self, Announcement, AnnouncementPatch, NewAnnouncement};
 use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::{page_params, Admin, Staff};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_announcements, create_announcement))
         .routes(routes!(update_announcement, delete_announcement))
 }

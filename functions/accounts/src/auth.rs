@@ -8,12 +8,12 @@ use shared::accounts::auth::{
 };
 use shared::auth::Principal;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(accept_invitation))
@@ -32,7 +32,9 @@ async fn login(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Json<Session>> {
-    Ok(Json(auth::login(&app.store, &app.config, body).await?))
+    Ok(Json(
+        auth::login(&app.store, &app.config, &app.session_keys, body).await?,
+    ))
 }
 
 /// Ends the session of the token presented: that token is refused from now on (at once on

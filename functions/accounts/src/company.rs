@@ -11,13 +11,13 @@ use shared::customers::company::{self, CompanyContactPatch, CompanyInvite};
 use shared::customers::contacts::ContactList;
 use shared::customers::Contact;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::types::Email;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_contacts, invite))
         .routes(routes!(update_contact))
         .routes(routes!(change_access))

@@ -7,15 +7,15 @@ use shared::customers::access::{self, AccessOutcome, AccessRequest};
 use shared::customers::contacts::{self, ContactList, ContactPatch, NewContact};
 use shared::customers::Contact;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::types::Email;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::Staff;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_contacts, create_contact))
         .routes(routes!(update_contact))
         .routes(routes!(change_access))

@@ -10,16 +10,16 @@ use shared::customers::readiness::{self, Readiness};
 use shared::customers::status::{self, StatusChange};
 use shared::customers::{Customer, CustomerStatus};
 use shared::http::{ApiJson, ApiQuery, PageOf};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::types::Tag;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::requests::{parse_enum, parse_limit};
 use crate::staff::{Admin, Staff};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_customers, create_customer))
         .routes(routes!(get_customer, update_customer))
         .routes(routes!(customer_readiness))

@@ -4,15 +4,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::customer_care::{self, EmailQueued, EmailRequest};
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::Staff;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(email_customer))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(email_customer))
 }
 
 /// Queues an email to the customer's main address (`to: "main"`) or one of its contacts. It is

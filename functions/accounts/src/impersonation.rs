@@ -2,15 +2,15 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::impersonation::{self, Session};
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::Staff;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(impersonate))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(impersonate))
 }
 
 /// A 30-minute session scoped to the customer and marked `impersonated_by` the caller; the start
@@ -26,7 +26,12 @@ async fn impersonate(
     Path(customer_id): Path<String>,
 ) -> AppResult<Json<Session>> {
     Ok(Json(
-        impersonation::impersonate(&app.store, &app.config.jwt_secret, &staff, &customer_id)
-            .await?,
+        impersonation::impersonate(
+            &app.store,
+            app.session_keys.get().await?,
+            &staff,
+            &customer_id,
+        )
+        .await?,
     ))
 }

@@ -18,13 +18,13 @@ mod timeline;
 
 use axum::extract::DefaultBodyLimit;
 use shared::http::MAX_JSON_BODY;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::AppState;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 /// The router and its OpenAPI description, built from the same route list so they never differ.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new()
+    ApiRouter::new()
         .routes(routes!(shared::http::health))
         .merge(staff::routes())
         .merge(impersonation::routes())

@@ -10,15 +10,15 @@ use shared::announcements::{self, Announcement};
 use shared::auth::Principal;
 use shared::customers::{Customer, CustomerStatus, PaymentTerms};
 use shared::orders::credit::{self, CreditRecord};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::{self, StaffUser};
 use shared::store::keys;
 use shared::types::{Language, Name};
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(me))
 }
 
 /// The parts of the customer profile the portal needs to work for the customer.

@@ -8,14 +8,14 @@ use shared::accounts::requests::{
     self, AccountRequest, Approval, NewAccountRequest, RequestReceipt, RequestStatus,
 };
 use shared::http::{ApiJson, ApiQuery, PageOf};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::{Admin, Staff};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(submit_request))
         .routes(routes!(list_requests))
         .routes(routes!(approve_request))

@@ -3,15 +3,15 @@
 use axum::extract::State;
 use axum::Json;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::settings::{self, Settings};
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::Admin;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_settings, put_settings))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(get_settings, put_settings))
 }
 
 /// The store settings (defaults until an admin saves them).

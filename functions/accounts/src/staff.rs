@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::auth::Principal;
 use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::{self, NewStaffUser, StaffPatch, StaffUser};
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(get_staff, update_staff))
 }

@@ -5,16 +5,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::customer_care::{self, NewNote};
 use shared::timeline::TimelineEntry;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::staff::{page_params, Staff};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_timeline, add_note))
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new().routes(routes!(list_timeline, add_note))
 }
 
 /// Notes and sent emails, newest first. Customers never see these.

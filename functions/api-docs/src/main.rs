@@ -1,6 +1,6 @@
 //! Lambda entry point: build the clients once, then serve the router.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
     let state = shared::App::from_env().await?;

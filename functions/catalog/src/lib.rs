@@ -19,17 +19,17 @@ use shared::catalog::{
     items, warehouses, Item, ItemInput, ItemPatch, Sku, Warehouse, WarehouseInput, WarehousePatch,
 };
 use shared::http::{ApiJson, ApiQuery, PageOf, MAX_JSON_BODY};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 /// The router and its OpenAPI description, built from the same route list so they never differ.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     // Import files are large (100,000 rows): only this route takes big bodies.
-    let import = OpenApiRouter::new()
+    let import = ApiRouter::new()
         .routes(routes!(import_file))
         .layer(DefaultBodyLimit::max(MAX_FILE_BYTES));
-    OpenApiRouter::new()
+    ApiRouter::new()
         .routes(routes!(list_catalog))
         .routes(routes!(get_catalog_item))
         .routes(routes!(get_facets))

@@ -8,17 +8,17 @@ use serde::Serialize;
 use shared::auth::Principal;
 use shared::error::Problem;
 use shared::http::{ApiJson, ApiQuery, PageOf, PageParams};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::sync::dead_letters::{self, DeadLetter, ReplayReport, ReplayRequest};
 use shared::sync::outbound::{self, OutboundState};
 use shared::sync::runs::{self, RunTrigger, SyncRun};
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::SyncState;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(start_run))
         .routes(routes!(list_runs))
         .routes(routes!(get_run))

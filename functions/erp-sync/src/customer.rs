@@ -10,14 +10,14 @@ use shared::auth::Principal;
 use shared::documents::{self, render, Document, DocumentKind, DocumentSummary, Party, Statement};
 use shared::error::Problem;
 use shared::http::{ApiQuery, PageOf};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::SyncState;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_documents))
         .routes(routes!(get_document))
         .routes(routes!(document_pdf))

@@ -7,16 +7,16 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use shared::error::Problem;
 use shared::http::ApiJson;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::sync::batches::{self, Accepted, BatchBody, BatchStatus};
 use shared::sync::records::{ErpCustomer, ErpDocument, ErpItem, ErpPrice, ErpStock, RecordKind};
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::SyncState;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(post_items))
         .routes(routes!(post_prices))
         .routes(routes!(post_stock))

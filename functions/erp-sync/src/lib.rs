@@ -14,10 +14,10 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use axum::extract::DefaultBodyLimit;
 use axum::Extension;
 use shared::http::MAX_JSON_BODY;
+use shared::routes::ApiRouter;
 use shared::sync::runs::{self, RunTrigger};
 use shared::sync::{SyncContext, SyncSettings};
 use shared::AppState;
-use utoipa_axum::router::OpenApiRouter;
 
 pub use erp_http::HttpErp;
 
@@ -98,10 +98,10 @@ impl ErpSync {
 /// Handlers read the [`ErpSync`] from a request extension that [`router_with`] adds.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-    let (router, mut doc) = OpenApiRouter::new()
+    let (router, mut doc) = ApiRouter::new()
         .merge(inbound::routes().layer(DefaultBodyLimit::max(MAX_BATCH_BODY)))
         .merge(
-            OpenApiRouter::new()
+            ApiRouter::new()
                 .merge(admin::routes())
                 .merge(customer::routes())
                 .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),

@@ -13,17 +13,17 @@ use shared::orders::handling::{self, OrderAction, Scope};
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
 use shared::orders::quotes::{self, QuoteAnswer};
 use shared::orders::{listing, Actor, Order, OrderSummary, Quote};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::customer_care::managed_customer;
 use shared::store::{Page, Store};
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::customer::CancelBody;
 use crate::http::{idempotency_key, list_params, page, placed, ListParams};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_orders))
         .routes(routes!(get_order))
         .routes(routes!(claim_order))

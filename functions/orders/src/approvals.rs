@@ -16,15 +16,15 @@ use shared::orders::approvals::{
 use shared::orders::error::{OrderError, StockShortProblem};
 use shared::orders::place;
 use shared::orders::Order;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::customer::placer;
 use crate::http::{page, placed, DEFAULT_PAGE, MAX_PAGE};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(list_approvals))
         .routes(routes!(get_approval))
         .routes(routes!(approve))

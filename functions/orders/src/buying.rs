@@ -17,12 +17,12 @@ use shared::orders::lists::{
 use shared::orders::purchased::{self, Purchased, PurchasedParams};
 use shared::orders::quick::{self, QuickOrderCheck, QuickOrderRequest};
 use shared::orders::reorder::{self, Reorder};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(check_quick_order))
         .routes(routes!(add_cart_lines))
         .routes(routes!(reorder_order))

@@ -16,14 +16,14 @@ use shared::orders::handling::{self, Scope};
 use shared::orders::place::{self, PlaceOptions, PlaceOrderRequest, Placer};
 use shared::orders::quotes::{self, QuoteRequestBody};
 use shared::orders::{listing, Actor, Order, OrderSummary, Quote};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::{AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::http::{idempotency_key, list_params, page, placed, ListParams};
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(get_cart, put_cart))
         .routes(routes!(place_order, list_orders))
         .routes(routes!(get_order))

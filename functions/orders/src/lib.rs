@@ -10,12 +10,12 @@ mod reports;
 
 use axum::extract::DefaultBodyLimit;
 use shared::http::MAX_JSON_BODY;
+use shared::routes::ApiRouter;
 use shared::AppState;
-use utoipa_axum::router::OpenApiRouter;
 
 /// The router and its OpenAPI description, built from the same route list so they never differ.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new()
+    ApiRouter::new()
         .merge(customer::routes())
         .merge(admin::routes())
         .merge(reports::routes())

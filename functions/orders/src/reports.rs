@@ -12,13 +12,13 @@ use shared::reports::read::{
     self, CustomerPurchases, RangeParams, ReportRange, SalesReport, Table,
 };
 use shared::reports::Scope;
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::staff::customer_care::managed_customer;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+pub(crate) fn routes() -> ApiRouter<AppState> {
+    ApiRouter::new()
         .routes(routes!(sales_report))
         .routes(routes!(sales_export))
         .routes(routes!(customer_purchases))

@@ -14,10 +14,10 @@ use shared::pricing::admin::{
 };
 use shared::pricing::service::{self, QuoteRequest};
 use shared::pricing::{CustomerPrice, Price, PriceList, Quote};
+use shared::routes;
+use shared::routes::ApiRouter;
 use shared::store::keys;
 use shared::{AppError, AppResult, AppState};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 /// Bulk price bodies hold up to 1,000 rows.
 pub const MAX_BULK_BODY: usize = 1024 * 1024;
@@ -26,11 +26,11 @@ const MAX_PAGE: i32 = 200;
 
 /// The router and its OpenAPI description, built from the same route list so they never differ.
 pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    let bulk = OpenApiRouter::new()
+    let bulk = ApiRouter::new()
         .routes(routes!(put_prices, list_prices))
         .routes(routes!(put_customer_prices, list_customer_prices))
         .layer(DefaultBodyLimit::max(MAX_BULK_BODY));
-    OpenApiRouter::new()
+    ApiRouter::new()
         .routes(routes!(list_price_lists, create_price_list))
         .routes(routes!(get_price_list, update_price_list))
         .routes(routes!(quote))

@@ -312,6 +312,8 @@ fn generated_secret(id: &str, resource: &Yaml) -> Result<String, String> {
 impl Stack {
     async fn new(template: &Yaml, erp_url: &str) -> Result<Self, String> {
         let env = TestEnv::new().await;
+        // The report-aggregates sample counts an order the consumer reads from the table.
+        shared::testing::put_report_sample_order(&env.app).await?;
         let mut refs = BTreeMap::new();
         if let Some(params) = template.get("Parameters").and_then(|p| p.as_mapping()) {
             for (name, p) in params {

@@ -20,7 +20,7 @@ use shared::sync::SyncSettings;
 use shared::AppState;
 use tokio::task::JoinSet;
 
-/// Every HTTP function's router, by the function's name in `api_docs::function_docs()`.
+/// Every HTTP function's router, by the function's name in `openapi_doc::function_docs()`.
 pub fn function_routers(
     app: &AppState,
     erp: &erp_sync::SyncState,
@@ -206,7 +206,7 @@ mod tests {
     async fn every_documented_function_has_a_router() {
         let (env, _, erp) = runtime().await;
         let routed: Vec<&str> = function_routers(&env.app, &erp).into_keys().collect();
-        let mut documented: Vec<&str> = api_docs::function_docs()
+        let mut documented: Vec<&str> = openapi_doc::function_docs()
             .into_iter()
             .map(|(function, _)| function)
             .collect();

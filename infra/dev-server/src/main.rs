@@ -74,14 +74,17 @@ fn local_names(config: &Config) -> ResourceNames {
 /// Configuration, SDK clients and the provisioned local resources.
 async fn bootstrap() -> Result<(AppState, Provisioned), String> {
     require_local_stack()?;
-    let mut config = Config::from_env()?;
+    let config = Config::from_env()?;
     let sdk = shared::aws::load_from_env().await;
     // As the HTTP functions do: `JWT_KEYS_SECRET_ID` (a secret in moto) or `JWT_SECRET`.
-    config.jwt_secret = shared::secrets::session_keys(&sdk, &config.jwt_secret).await?;
+    let session_keys = shared::secrets::session_keys(&sdk, &config.jwt_secret)?;
     let names = local_names(&config);
     let provisioned = provision(&sdk, &names, &config.sender_email).await?;
     tracing::info!(table = %names.table, bus = %names.bus, "local resources ready");
-    Ok((App::new(config, &sdk), provisioned))
+    Ok((
+        App::with_session_keys(config, &sdk, session_keys),
+        provisioned,
+    ))
 }
 
 /// The erp-sync function's settings from the environment, as Lambda reads them.

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::login::{self, Login, LoginOwner, LoginStatus};
 use super::tokens::{self, TokenPurpose};
+use crate::auth::keys::SessionKeys;
 use crate::auth::password::{hash_password, validate_new_password, verify_password};
 use crate::auth::{revocation, Principal, PrincipalKind};
 use crate::config::Config;
@@ -110,10 +111,17 @@ async fn reserve_attempt(
 }
 
 /// Logs in with email and password; returns the session.
-pub async fn login(store: &Store, config: &Config, input: LoginRequest) -> AppResult<Session> {
+pub async fn login(
+    store: &Store,
+    config: &Config,
+    keys: &SessionKeys,
+    input: LoginRequest,
+) -> AppResult<Session> {
     if input.password.len() > MAX_PASSWORD_INPUT {
         return Err(AppError::invalid("password", "is too long"));
     }
+    // Before anything is written: without the keys no session could be handed out.
+    let keys = keys.get().await?;
     let email = input.email.as_str();
     // Every refusal does the same work (one read, one conditional write, one argon2 check), so
     // the time does not tell an unknown email from a throttled one or a wrong password.
@@ -188,7 +196,7 @@ pub async fn login(store: &Store, config: &Config, input: LoginRequest) -> AppRe
         crate::activity::record(store, &principal, "login", json!({})).await;
     }
     Ok(Session {
-        token: principal.token(&config.jwt_secret),
+        token: principal.token(keys),
         expires_at: principal
             .expires_at()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -1,6 +1,7 @@
 //! Who is calling: session tokens, the [`Principal`] extractor and the scoping rules.
 
 pub mod jwt;
+pub mod keys;
 pub mod password;
 pub mod revocation;
 pub mod tokens;
@@ -244,8 +245,8 @@ impl FromRequestParts<AppState> for Principal {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
-        let principal: Principal =
-            jwt::verify(token, &state.config.jwt_secret).ok_or(AppError::Unauthenticated)?;
+        let keys = state.session_keys.get().await?;
+        let principal: Principal = jwt::verify(token, keys).ok_or(AppError::Unauthenticated)?;
         if principal.exp <= Utc::now().timestamp() {
             return Err(AppError::Unauthenticated);
         }

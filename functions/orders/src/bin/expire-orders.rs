@@ -4,7 +4,7 @@
 
 use lambda_runtime::{service_fn, LambdaEvent};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;
