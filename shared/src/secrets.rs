@@ -5,6 +5,10 @@
 //! `lambda:GetFunctionConfiguration` would show it. Without those variables (the dev server,
 //! tests, tools) the keys come from `JWT_SECRET`, `ERP_API_KEY` and `ERP_API_KEY_OUT`.
 
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
 use crate::auth::jwt::SigningKeys;
 use crate::auth::keys::SessionKeys;
 
@@ -62,24 +66,63 @@ impl std::fmt::Debug for ErpKeys {
     }
 }
 
-/// The ERP keys from the secret named by `ERP_KEYS_SECRET_ID`; `None` when it is not set (then
-/// the `ERP_API_KEY*` variables stay in force). An empty key counts as unset.
-pub async fn erp_keys(sdk: &aws_config::SdkConfig) -> Result<Option<ErpKeys>, String> {
-    let Some(id) = secret_id(ERP_KEYS_VAR) else {
-        return Ok(None);
-    };
-    let value: serde_json::Value = serde_json::from_str(&read(sdk, &id).await?)
-        .map_err(|_| format!("the secret {id} is not JSON"))?;
-    let key = |name: &str| {
-        value
-            .get(name)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    Ok(Some(ErpKeys {
-        inbound: key("inbound"),
-        outbound: key("outbound"),
-    }))
+/// The ERP keys' secret (`ERP_KEYS_SECRET_ID`) as a function holds it: read on first use, once
+/// however many callers wait, again after a failed read; clones share the read. The cold start
+/// does not wait for it: the inbound routes and the queue consumer do, when they need a key.
+#[derive(Clone)]
+pub struct ErpKeysSecret(Arc<ErpKeysRead>);
+
+struct ErpKeysRead {
+    keys: OnceCell<ErpKeys>,
+    sdk: aws_config::SdkConfig,
+    id: String,
+}
+
+impl std::fmt::Debug for ErpKeysSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ErpKeysSecret").field(&self.0.id).finish()
+    }
+}
+
+impl ErpKeysSecret {
+    /// The secret the environment names (`None` when it names none: then the `ERP_API_KEY*`
+    /// variables are in force).
+    pub fn from_env(sdk: &aws_config::SdkConfig) -> Option<Self> {
+        secret_id(ERP_KEYS_VAR).map(|id| {
+            Self(Arc::new(ErpKeysRead {
+                keys: OnceCell::new(),
+                sdk: sdk.clone(),
+                id,
+            }))
+        })
+    }
+
+    /// The keys, read now if they were not yet. An empty key counts as unset.
+    pub async fn get(&self) -> Result<&ErpKeys, String> {
+        let read_keys = || async {
+            let id = &self.0.id;
+            let value: serde_json::Value = serde_json::from_str(&read(&self.0.sdk, id).await?)
+                .map_err(|_| format!("the secret {id} is not JSON"))?;
+            let key = |name: &str| {
+                value
+                    .get(name)
+                    .and_then(|v| v.as_str())
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            };
+            Ok::<_, String>(ErpKeys {
+                inbound: key("inbound"),
+                outbound: key("outbound"),
+            })
+        };
+        self.0
+            .keys
+            .get_or_try_init(read_keys)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "the ERP keys cannot be read");
+                error
+            })
+    }
 }

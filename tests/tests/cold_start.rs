@@ -89,17 +89,32 @@ async fn functions_read_their_secrets_at_cold_start() {
     }
 
     let http = erp_sync::ErpSync::cold_start_http().await.unwrap();
-    assert!(http.ctx.settings.inbound_key_matches(Some("inbound-key-1")));
+    assert!(http
+        .ctx
+        .settings
+        .inbound_key_matches(Some("inbound-key-1"))
+        .await
+        .unwrap());
     let worker = erp_sync::ErpSync::cold_start_worker().await.unwrap();
     assert_eq!(
-        worker.ctx.settings.erp_api_key_out.as_deref(),
+        worker
+            .ctx
+            .settings
+            .erp_keys()
+            .await
+            .unwrap()
+            .outbound
+            .as_deref(),
         Some("outbound-key-1")
     );
     // The worker neither signs nor verifies sessions: it holds no signing key.
     assert!(worker.ctx.app.session_keys.get().await.is_err());
     let schedule = erp_sync::ErpSync::cold_start_schedule().await.unwrap();
     assert!(schedule.ctx.app.session_keys.get().await.is_err());
-    assert_eq!(schedule.ctx.settings.erp_api_key_out, None);
+    assert_eq!(
+        schedule.ctx.settings.erp_keys().await.unwrap().outbound,
+        None
+    );
 
     // A secret that cannot be read does not crash the cold start: requests that need no session
     // are served, one with a token is a 503 problem (and the next one reads again).
@@ -122,6 +137,23 @@ async fn functions_read_their_secrets_at_cold_start() {
         Some("application/problem+json")
     );
 
+    // Nor does an unreadable ERP secret: the ERP's calls get a 503 problem until it is read.
+    set("ERP_KEYS_SECRET_ID", &format!("{erp}-missing"));
+    let no_erp_keys = erp_sync::ErpSync::cold_start_http()
+        .await
+        .expect("the cold start does not wait for the ERP keys");
+    let router = erp_sync::router_with(no_erp_keys);
+    let refused = shared::testing::call_raw(
+        &router,
+        "POST",
+        "/v1/erp/items",
+        None,
+        Some(b"{}".to_vec()),
+        &[("x-api-key", "inbound-key-1")],
+    )
+    .await;
+    assert_eq!(refused.status, 503, "{:?}", refused.json);
+
     // Locally (no secret variables) the environment's keys stay in force.
     unset("JWT_KEYS_SECRET_ID");
     unset("ERP_KEYS_SECRET_ID");
@@ -141,5 +173,7 @@ async fn functions_read_their_secrets_at_cold_start() {
     assert!(local_http
         .ctx
         .settings
-        .inbound_key_matches(Some("local-inbound")));
+        .inbound_key_matches(Some("local-inbound"))
+        .await
+        .unwrap());
 }

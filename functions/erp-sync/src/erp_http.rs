@@ -14,6 +14,8 @@ pub struct HttpErp {
     /// The checked endpoint, or why it is refused.
     base_url: Option<Result<String, String>>,
     api_key: Option<String>,
+    /// In AWS the key comes from the ERP keys' secret instead, read on first use.
+    key_secret: Option<shared::secrets::ErpKeysSecret>,
 }
 
 /// The ERP endpoint as the portal may call it: an absolute `https://` URL, or `http://` to a
@@ -69,7 +71,14 @@ impl HttpErp {
             client,
             base_url,
             api_key,
+            key_secret: None,
         }
+    }
+
+    /// Sends the outbound key of the ERP keys' secret (when there is one) instead.
+    pub fn with_key_secret(mut self, secret: Option<shared::secrets::ErpKeysSecret>) -> Self {
+        self.key_secret = secret;
+        self
     }
 
     fn url(&self, path: &str) -> Result<String, ErpError> {
@@ -80,11 +89,25 @@ impl HttpErp {
         }
     }
 
-    fn with_key(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.api_key {
+    /// The request with the key the portal presents. A secret that cannot be read now is an
+    /// unreachable ERP: the message waits and is tried again.
+    async fn with_key(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, ErpError> {
+        let key = match &self.key_secret {
+            Some(secret) => secret
+                .get()
+                .await
+                .map_err(ErpError::Unreachable)?
+                .outbound
+                .clone(),
+            None => self.api_key.clone(),
+        };
+        Ok(match key {
             Some(key) => request.header("X-Api-Key", key),
             None => request,
-        }
+        })
     }
 }
 
@@ -134,7 +157,7 @@ impl ErpApi for HttpErp {
             .post(self.url("/orders")?)
             .header("Idempotency-Key", &message.event_id)
             .json(message);
-        read(self.with_key(request).send().await).await
+        read(self.with_key(request).await?.send().await).await
     }
 
     async fn changes(&self, since: Option<&str>, limit: u32) -> Result<ChangesPage, ErpError> {
@@ -143,6 +166,6 @@ impl ErpApi for HttpErp {
             query.push(("since", cursor.to_string()));
         }
         let request = self.client.get(self.url("/changes")?).query(&query);
-        read(self.with_key(request).send().await).await
+        read(self.with_key(request).await?.send().await).await
     }
 }

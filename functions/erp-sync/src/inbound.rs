@@ -84,7 +84,7 @@ impl FromRequestParts<AppState> for ErpCaller {
             .get::<SyncState>()
             .ok_or_else(|| AppError::internal("the erp-sync router was built without its state"))?;
         let presented = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
-        if sync.ctx.settings.inbound_key_matches(presented) {
+        if sync.ctx.settings.inbound_key_matches(presented).await? {
             Ok(ErpCaller)
         } else {
             Err(AppError::Unauthenticated)

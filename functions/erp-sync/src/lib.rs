@@ -42,7 +42,8 @@ impl ErpSync {
         let erp = HttpErp::new(
             settings.erp_base_url.clone(),
             settings.erp_api_key_out.clone(),
-        );
+        )
+        .with_key_secret(settings.keys_secret.clone());
         Arc::new(Self {
             ctx: SyncContext::new(app, sqs, settings),
             erp,
@@ -80,7 +81,14 @@ impl ErpSync {
 
     async fn with_keys(app: AppState) -> Result<SyncState, String> {
         let sdk = shared::aws::load_from_env().await;
-        let settings = SyncSettings::from_env().with_secret_keys(&sdk).await?;
+        let settings = SyncSettings::from_env().with_secret_keys(&sdk);
+        if let Some(secret) = settings.keys_secret.clone() {
+            // Read in the background from here on (as this function's code): the cold start
+            // does not wait for it; a failure is logged and read again when a key is needed.
+            tokio::spawn(shared::aws_ops::inherit(async move {
+                let _ = secret.get().await;
+            }));
+        }
         Ok(Self::new(
             app,
             Some(aws_sdk_sqs::Client::new(&sdk)),

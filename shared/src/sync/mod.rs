@@ -27,6 +27,7 @@ use tokio::sync::OnceCell;
 
 use crate::app::AppState;
 use crate::documents::Party;
+use crate::error::{AppError, AppResult};
 
 /// A problem with one field of one record (`records[3].sku`, `changes.items[0].tax_rate`), as
 /// stored in batch results and run histories.
@@ -64,6 +65,9 @@ pub struct SyncSettings {
     /// The ERP's endpoint (`ERP_BASE_URL`) and the key the portal sends it (`ERP_API_KEY_OUT`).
     pub erp_base_url: Option<String>,
     pub erp_api_key_out: Option<String>,
+    /// In AWS both ERP keys come from this secret instead (`ERP_KEYS_SECRET_ID`), read on first
+    /// use: see [`SyncSettings::erp_keys`].
+    pub keys_secret: Option<crate::secrets::ErpKeysSecret>,
     /// First retry delay after the ERP failed to answer (`ERP_RETRY_BASE_SECONDS`, default 30);
     /// each further attempt waits 4 times longer (30 s, 2 min, 8 min, 32 min, ...).
     pub retry_base_seconds: u64,
@@ -92,6 +96,7 @@ impl Default for SyncSettings {
             inbound_api_key: None,
             erp_base_url: None,
             erp_api_key_out: None,
+            keys_secret: None,
             retry_base_seconds: 30,
             outage_max_delay_seconds: 900,
             outage_max_hours: 72,
@@ -118,6 +123,7 @@ impl SyncSettings {
             inbound_api_key: var("ERP_API_KEY"),
             erp_base_url: var("ERP_BASE_URL"),
             erp_api_key_out: var("ERP_API_KEY_OUT"),
+            keys_secret: None,
             retry_base_seconds: var("ERP_RETRY_BASE_SECONDS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(30),
@@ -132,28 +138,34 @@ impl SyncSettings {
         }
     }
 
-    /// With the ERP keys from Secrets Manager when the function's environment names their
-    /// secret (`ERP_KEYS_SECRET_ID`, AWS); else the `ERP_API_KEY*` variables stay (local runs).
-    pub async fn with_secret_keys(mut self, sdk: &aws_config::SdkConfig) -> Result<Self, String> {
-        if let Some(keys) = crate::secrets::erp_keys(sdk).await? {
-            self.inbound_api_key = keys.inbound;
-            self.erp_api_key_out = keys.outbound;
-        }
-        Ok(self)
+    /// With the ERP keys of the secret the function's environment names (`ERP_KEYS_SECRET_ID`,
+    /// AWS), read on first use; without it the `ERP_API_KEY*` variables stay (local runs).
+    pub fn with_secret_keys(mut self, sdk: &aws_config::SdkConfig) -> Self {
+        self.keys_secret = crate::secrets::ErpKeysSecret::from_env(sdk);
+        self
     }
 
-    /// Whether `presented` is the configured inbound key. Compares SHA-256 digests in
-    /// constant time, so neither the key's content nor its length leaks through timing.
-    pub fn inbound_key_matches(&self, presented: Option<&str>) -> bool {
-        let (Some(expected), Some(presented)) = (self.inbound_api_key.as_deref(), presented) else {
-            return false;
-        };
-        let a = Sha256::digest(expected.as_bytes());
-        let b = Sha256::digest(presented.as_bytes());
-        a.iter()
-            .zip(b.iter())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    /// The ERP keys in force: the secret's when there is one (read now if it was not yet),
+    /// else the configured ones. A secret that cannot be read is `Unavailable` (a 503 problem;
+    /// an order event is retried).
+    pub async fn erp_keys(&self) -> AppResult<crate::secrets::ErpKeys> {
+        match &self.keys_secret {
+            Some(secret) => secret.get().await.cloned().map_err(|_| {
+                AppError::Unavailable("the ERP's keys cannot be read right now".into())
+            }),
+            None => Ok(crate::secrets::ErpKeys {
+                inbound: self.inbound_api_key.clone(),
+                outbound: self.erp_api_key_out.clone(),
+            }),
+        }
+    }
+
+    /// Whether `presented` is the inbound key in force.
+    pub async fn inbound_key_matches(&self, presented: Option<&str>) -> AppResult<bool> {
+        Ok(keys_match(
+            self.erp_keys().await?.inbound.as_deref(),
+            presented,
+        ))
     }
 
     /// How long a message waits before its next attempt after the ERP failed to answer:
@@ -200,11 +212,26 @@ impl SyncContext {
         &self.app.store
     }
 
-    pub fn queue_url(&self) -> Result<&str, crate::AppError> {
-        self.settings.queue_url.as_deref().ok_or_else(|| {
-            crate::AppError::Unavailable("ERP_SYNC_QUEUE_URL is not configured".into())
-        })
+    pub fn queue_url(&self) -> Result<&str, AppError> {
+        self.settings
+            .queue_url
+            .as_deref()
+            .ok_or_else(|| AppError::Unavailable("ERP_SYNC_QUEUE_URL is not configured".into()))
     }
+}
+
+/// Whether `presented` is `expected`. Compares SHA-256 digests in constant time, so neither the
+/// key's content nor its length leaks through timing.
+fn keys_match(expected: Option<&str>, presented: Option<&str>) -> bool {
+    let (Some(expected), Some(presented)) = (expected, presented) else {
+        return false;
+    };
+    let a = Sha256::digest(expected.as_bytes());
+    let b = Sha256::digest(presented.as_bytes());
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 #[cfg(test)]
@@ -213,15 +240,12 @@ mod tests {
 
     #[test]
     fn api_keys_compare_exactly() {
-        let settings = SyncSettings {
-            inbound_api_key: Some("s3cret-key".into()),
-            ..Default::default()
-        };
-        assert!(settings.inbound_key_matches(Some("s3cret-key")));
-        assert!(!settings.inbound_key_matches(Some("s3cret-kez")));
-        assert!(!settings.inbound_key_matches(Some("")));
-        assert!(!settings.inbound_key_matches(None));
-        assert!(!SyncSettings::default().inbound_key_matches(Some("")));
+        let key = Some("s3cret-key");
+        assert!(keys_match(key, Some("s3cret-key")));
+        assert!(!keys_match(key, Some("s3cret-kez")));
+        assert!(!keys_match(key, Some("")));
+        assert!(!keys_match(key, None));
+        assert!(!keys_match(None, Some("")));
     }
 
     #[test]
