@@ -25,29 +25,32 @@ impl App {
     /// the local stack) and the configuration from the function's environment.
     /// For functions that read no secret (queue consumers, schedules, the API docs).
     pub async fn from_env() -> Result<AppState, String> {
-        let config = Config::from_env()?;
-        let sdk = crate::aws::load_from_env().await;
-        Ok(Self::new(config, &sdk))
+        Ok(Self::from_env_and_sdk().await?.0)
     }
 
-    /// For the functions that sign or verify session tokens: also reads the signing keys, once
-    /// (Secrets Manager in AWS, `JWT_SECRET` locally; see `crate::secrets`).
-    ///
-    /// The secret is read in the background from here on (see [`SessionKeys`]): the cold start
-    /// does not wait for it, the first request that needs the keys does.
+    /// For the functions that sign or verify session tokens: also names their signing keys
+    /// (Secrets Manager in AWS, read on first use; `JWT_SECRET` locally; see [`SessionKeys`]).
     #[cfg(feature = "secrets")]
     pub async fn from_env_with_session_keys() -> Result<AppState, String> {
+        Ok(Self::from_env_with_session_keys_and_sdk().await?.0)
+    }
+
+    /// [`App::from_env_with_session_keys`], and the SDK configuration it was built from (for
+    /// the function's other clients: one configuration per cold start).
+    #[cfg(feature = "secrets")]
+    pub async fn from_env_with_session_keys_and_sdk(
+    ) -> Result<(AppState, aws_config::SdkConfig), String> {
         let config = Config::from_env()?;
         let sdk = crate::aws::load_from_env().await;
         let session_keys = crate::secrets::session_keys(&sdk, &config.jwt_secret)?;
-        let app = Self::with_session_keys(config, &sdk, session_keys);
-        let prefetch = Arc::clone(&app);
-        // As the function's own code (aws_ops), like the read it replaces.
-        tokio::spawn(crate::aws_ops::inherit(async move {
-            // A failure is logged by `get` and retried by the first request that needs the keys.
-            let _ = prefetch.session_keys.get().await;
-        }));
-        Ok(app)
+        Ok((Self::with_session_keys(config, &sdk, session_keys), sdk))
+    }
+
+    /// [`App::from_env`], and the SDK configuration it was built from.
+    pub async fn from_env_and_sdk() -> Result<(AppState, aws_config::SdkConfig), String> {
+        let config = Config::from_env()?;
+        let sdk = crate::aws::load_from_env().await;
+        Ok((Self::new(config, &sdk), sdk))
     }
 
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> AppState {

@@ -10,7 +10,11 @@
 use std::sync::OnceLock;
 
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 /// The HTTPS client (plain HTTP too, for the local stack), built once per process.
 pub fn http_client() -> SharedHttpClient {
@@ -24,12 +28,35 @@ pub fn http_client() -> SharedHttpClient {
                 .with_trust_store(trust)
                 .build()
                 .expect("a trust store of valid certificates");
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-                .tls_context(context)
-                .build_https()
+            SharedHttpClient::new(ConnectOnFirstRequest(
+                aws_smithy_http_client::Builder::new()
+                    .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+                    .tls_context(context)
+                    .build_https(),
+            ))
         })
         .clone()
+}
+
+/// The SDK's HTTPS client, minus its check at client construction: there it builds a whole TLS
+/// connector (parsing every root certificate) and throws it away, once for each SDK client a
+/// cold start creates (DynamoDB, EventBridge, SQS...). The connector the first request builds
+/// is the one kept (cached per settings), so that check only cost the cold start time.
+#[derive(Debug)]
+struct ConnectOnFirstRequest(SharedHttpClient);
+
+impl HttpClient for ConnectOnFirstRequest {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// The SDK's defaults (credentials, region and endpoints from the standard environment), with

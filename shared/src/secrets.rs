@@ -66,9 +66,9 @@ impl std::fmt::Debug for ErpKeys {
     }
 }
 
-/// The ERP keys' secret (`ERP_KEYS_SECRET_ID`) as a function holds it: read on first use, once
-/// however many callers wait, again after a failed read; clones share the read. The cold start
-/// does not wait for it: the inbound routes and the queue consumer do, when they need a key.
+/// The ERP keys' secret (`ERP_KEYS_SECRET_ID`) as a function holds it: read on first use (the
+/// inbound routes, the queue consumer's ERP calls), not at cold start; once however many callers
+/// wait, again after a failed read; clones share the read.
 #[derive(Clone)]
 pub struct ErpKeysSecret(Arc<ErpKeysRead>);
 

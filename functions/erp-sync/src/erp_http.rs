@@ -5,12 +5,15 @@
 //! `http://` only to this machine, for the local simulator), and redirects are not followed
 //! (a redirect would carry the key to wherever the answer points).
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use shared::sync::erp::{ChangesPage, ErpApi, ErpError, OrderAck, OrderEventMessage};
 
 pub struct HttpErp {
-    client: reqwest::Client,
+    /// Built on first use: most invocations of the HTTP function never call the ERP, and its
+    /// TLS set-up has no place in the cold start.
+    client: OnceLock<reqwest::Client>,
     /// The checked endpoint, or why it is refused.
     base_url: Option<Result<String, String>>,
     api_key: Option<String>,
@@ -53,13 +56,6 @@ pub fn check_base_url(raw: &str) -> Result<String, String> {
 
 impl HttpErp {
     pub fn new(base_url: Option<String>, api_key: Option<String>) -> Self {
-        let client = reqwest::Client::builder()
-            // An ERP that is down should fail fast: the message is retried later anyway.
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
         let base_url = base_url.map(|raw| {
             let checked = check_base_url(&raw);
             if let Err(reason) = &checked {
@@ -68,7 +64,7 @@ impl HttpErp {
             checked
         });
         Self {
-            client,
+            client: OnceLock::new(),
             base_url,
             api_key,
             key_secret: None,
@@ -79,6 +75,18 @@ impl HttpErp {
     pub fn with_key_secret(mut self, secret: Option<shared::secrets::ErpKeysSecret>) -> Self {
         self.key_secret = secret;
         self
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                // An ERP that is down should fail fast: the message is retried later anyway.
+                .connect_timeout(Duration::from_secs(3))
+                .timeout(Duration::from_secs(20))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     fn url(&self, path: &str) -> Result<String, ErpError> {
@@ -153,7 +161,7 @@ async fn read<T: serde::de::DeserializeOwned>(
 impl ErpApi for HttpErp {
     async fn send_order_event(&self, message: &OrderEventMessage) -> Result<OrderAck, ErpError> {
         let request = self
-            .client
+            .client()
             .post(self.url("/orders")?)
             .header("Idempotency-Key", &message.event_id)
             .json(message);
@@ -165,7 +173,7 @@ impl ErpApi for HttpErp {
         if let Some(cursor) = since {
             query.push(("since", cursor.to_string()));
         }
-        let request = self.client.get(self.url("/changes")?).query(&query);
+        let request = self.client().get(self.url("/changes")?).query(&query);
         read(self.with_key(request).await?.send().await).await
     }
 }

@@ -50,28 +50,28 @@ impl ErpSync {
         })
     }
 
-    /// The cold start of the HTTP function: clients, session signing keys (admin and customer
-    /// routes) and the ERP's inbound key, read once as this function's code.
+    /// The cold start of the HTTP function: clients, and where its keys are (the session signing
+    /// keys for the admin and customer routes, the ERP's inbound key), each read on first use.
     pub async fn cold_start_http() -> Result<SyncState, String> {
         shared::aws_ops::within("erp-sync", async {
-            let app = shared::App::from_env_with_session_keys().await?;
-            Self::with_keys(app).await
+            let (app, sdk) = shared::App::from_env_with_session_keys_and_sdk().await?;
+            Ok(Self::with_keys(app, &sdk))
         })
         .await
     }
 
-    /// The cold start of the queue consumer: clients and the ERP keys (no session keys).
+    /// The cold start of the queue consumer: clients and where the ERP keys are (no session keys).
     pub async fn cold_start_worker() -> Result<SyncState, String> {
         shared::aws_ops::within("erp-sync-worker", async {
-            Self::with_keys(shared::App::from_env().await?).await
+            let (app, sdk) = shared::App::from_env_and_sdk().await?;
+            Ok(Self::with_keys(app, &sdk))
         })
         .await
     }
 
     /// The cold start of the schedule: it only queues a pull, so it reads no secret.
     pub async fn cold_start_schedule() -> Result<SyncState, String> {
-        let app = shared::App::from_env().await?;
-        let sdk = shared::aws::load_from_env().await;
+        let (app, sdk) = shared::App::from_env_and_sdk().await?;
         Ok(Self::new(
             app,
             Some(aws_sdk_sqs::Client::new(&sdk)),
@@ -79,21 +79,10 @@ impl ErpSync {
         ))
     }
 
-    async fn with_keys(app: AppState) -> Result<SyncState, String> {
-        let sdk = shared::aws::load_from_env().await;
-        let settings = SyncSettings::from_env().with_secret_keys(&sdk);
-        if let Some(secret) = settings.keys_secret.clone() {
-            // Read in the background from here on (as this function's code): the cold start
-            // does not wait for it; a failure is logged and read again when a key is needed.
-            tokio::spawn(shared::aws_ops::inherit(async move {
-                let _ = secret.get().await;
-            }));
-        }
-        Ok(Self::new(
-            app,
-            Some(aws_sdk_sqs::Client::new(&sdk)),
-            settings,
-        ))
+    /// With the ERP keys: the secret's, read on first use (`SyncSettings::erp_keys`).
+    fn with_keys(app: AppState, sdk: &aws_config::SdkConfig) -> SyncState {
+        let settings = SyncSettings::from_env().with_secret_keys(sdk);
+        Self::new(app, Some(aws_sdk_sqs::Client::new(sdk)), settings)
     }
 
     /// Settings from the environment (`ERP_*`, `SELLER_*`; see `SyncSettings::from_env`).

@@ -1,11 +1,10 @@
 //! The session signing keys as a function holds them.
 //!
-//! In AWS they live in Secrets Manager (`JWT_KEYS_SECRET_ID`). The cold start starts reading them
-//! in the background ([`crate::App::from_env_with_session_keys`]) instead of waiting for them:
-//! routes that need no session (the visitors' catalog, health, account requests) answer without
-//! the read, and the first request that verifies or signs a token waits for the same read. A read
-//! that fails is no longer a crashed cold start (API Gateway's bare 502 on every request until
-//! Lambda replaces the instance): that request gets a 503 problem and the next one reads again.
+//! In AWS they live in Secrets Manager (`JWT_KEYS_SECRET_ID`), read by the first request that
+//! verifies or signs a token (once, however many wait), not by the cold start: routes that need
+//! no session (the visitors' catalog, health, account requests) never wait for Secrets Manager,
+//! and a read that fails is not a failed init (API Gateway's bare 502 for every request that
+//! meets it) but a 503 problem for that request; the next one reads again.
 //! Locally and in tests the keys are given up front (`JWT_SECRET`).
 
 use tokio::sync::OnceCell;
