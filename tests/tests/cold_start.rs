@@ -83,28 +83,24 @@ async fn functions_read_their_secrets_at_cold_start() {
     ];
     for (function, app) in session_apps {
         let app = app.unwrap_or_else(|e| panic!("{function}: {e}"));
-        let keys = app.session_keys.get().await.expect(function);
+        // Read on first use, as that function's code (its IAM policy allows the read).
+        let keys = shared::aws_ops::within(function, app.session_keys.get())
+            .await
+            .expect(function);
         assert_eq!(keys.signing_kid(), "k2", "{function}");
         assert!(keys.verify::<Value>(&old_token).is_some(), "{function}");
     }
 
     let http = erp_sync::ErpSync::cold_start_http().await.unwrap();
-    assert!(http
-        .ctx
-        .settings
-        .inbound_key_matches(Some("inbound-key-1"))
-        .await
-        .unwrap());
+    let inbound = shared::aws_ops::within(
+        "erp-sync",
+        http.ctx.settings.inbound_key_matches(Some("inbound-key-1")),
+    );
+    assert!(inbound.await.unwrap());
     let worker = erp_sync::ErpSync::cold_start_worker().await.unwrap();
+    let keys = shared::aws_ops::within("erp-sync-worker", worker.ctx.settings.erp_keys());
     assert_eq!(
-        worker
-            .ctx
-            .settings
-            .erp_keys()
-            .await
-            .unwrap()
-            .outbound
-            .as_deref(),
+        keys.await.unwrap().outbound.as_deref(),
         Some("outbound-key-1")
     );
     // The worker neither signs nor verifies sessions: it holds no signing key.
