@@ -53,8 +53,10 @@ impl App {
         Ok((Self::new(config, &sdk), sdk))
     }
 
+    /// With the configuration's own keys (`JWT_SECRET`, tests).
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> AppState {
-        Arc::new(Self::build(config, sdk))
+        let session_keys = SessionKeys::given(config.jwt_secret.clone());
+        Self::with_session_keys(config, sdk, session_keys)
     }
 
     /// With session keys from elsewhere than the configuration (a secret).
@@ -65,20 +67,12 @@ impl App {
     ) -> AppState {
         Arc::new(Self {
             session_keys,
-            ..Self::build(config, sdk)
-        })
-    }
-
-    /// With the configuration's own keys (`JWT_SECRET`, tests).
-    fn build(config: Config, sdk: &aws_config::SdkConfig) -> Self {
-        Self {
-            session_keys: SessionKeys::given(config.jwt_secret.clone()),
             // Every client records the actions it issues (see aws_ops), for the IAM test.
             store: Store::new(crate::aws_ops::dynamodb(sdk), &config.table_name),
             events: EventBus::new(crate::aws_ops::eventbridge(sdk), &config.event_bus_name),
             #[cfg(feature = "ses")]
             ses: crate::aws_ops::ses(sdk),
             config,
-        }
+        })
     }
 }

@@ -66,17 +66,46 @@ impl std::fmt::Debug for ErpKeys {
     }
 }
 
-/// The ERP keys' secret (`ERP_KEYS_SECRET_ID`) as a function holds it: read on first use (the
-/// inbound routes, the queue consumer's ERP calls), not at cold start; once however many callers
-/// wait, again after a failed read; clones share the read.
-#[derive(Clone)]
-pub struct ErpKeysSecret(Arc<ErpKeysRead>);
-
-struct ErpKeysRead {
-    keys: OnceCell<ErpKeys>,
+/// A secret read on first use, not at cold start: once however many callers wait, again after
+/// a failed read (which is logged).
+pub struct SecretCell<T> {
+    value: OnceCell<T>,
     sdk: aws_config::SdkConfig,
     id: String,
+    /// The value of the secret's text (`id`, text).
+    parse: fn(&str, &str) -> Result<T, String>,
 }
+
+impl<T> SecretCell<T> {
+    pub fn new(
+        sdk: &aws_config::SdkConfig,
+        id: String,
+        parse: fn(&str, &str) -> Result<T, String>,
+    ) -> Self {
+        Self {
+            value: OnceCell::new(),
+            sdk: sdk.clone(),
+            id,
+            parse,
+        }
+    }
+
+    /// The value, read now if it was not yet.
+    pub async fn get(&self) -> Result<&T, String> {
+        self.value
+            .get_or_try_init(|| async { (self.parse)(&self.id, &read(&self.sdk, &self.id).await?) })
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "a secret cannot be read");
+                error
+            })
+    }
+}
+
+/// The ERP keys' secret (`ERP_KEYS_SECRET_ID`) as a function holds it: read on first use (the
+/// inbound routes, the queue consumer's ERP calls); clones share the read.
+#[derive(Clone)]
+pub struct ErpKeysSecret(Arc<SecretCell<ErpKeys>>);
 
 impl std::fmt::Debug for ErpKeysSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -88,41 +117,29 @@ impl ErpKeysSecret {
     /// The secret the environment names (`None` when it names none: then the `ERP_API_KEY*`
     /// variables are in force).
     pub fn from_env(sdk: &aws_config::SdkConfig) -> Option<Self> {
-        secret_id(ERP_KEYS_VAR).map(|id| {
-            Self(Arc::new(ErpKeysRead {
-                keys: OnceCell::new(),
-                sdk: sdk.clone(),
-                id,
-            }))
-        })
+        secret_id(ERP_KEYS_VAR).map(|id| Self(Arc::new(SecretCell::new(sdk, id, erp_keys_of))))
     }
 
-    /// The keys, read now if they were not yet. An empty key counts as unset.
+    /// The keys, read now if they were not yet.
     pub async fn get(&self) -> Result<&ErpKeys, String> {
-        let read_keys = || async {
-            let id = &self.0.id;
-            let value: serde_json::Value = serde_json::from_str(&read(&self.0.sdk, id).await?)
-                .map_err(|_| format!("the secret {id} is not JSON"))?;
-            let key = |name: &str| {
-                value
-                    .get(name)
-                    .and_then(|v| v.as_str())
-                    .map(str::trim)
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            };
-            Ok::<_, String>(ErpKeys {
-                inbound: key("inbound"),
-                outbound: key("outbound"),
-            })
-        };
-        self.0
-            .keys
-            .get_or_try_init(read_keys)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "the ERP keys cannot be read");
-                error
-            })
+        self.0.get().await
     }
+}
+
+/// The ERP keys of the secret `id`'s text. An empty key counts as unset.
+fn erp_keys_of(id: &str, text: &str) -> Result<ErpKeys, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| format!("the secret {id} is not JSON"))?;
+    let key = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    Ok(ErpKeys {
+        inbound: key("inbound"),
+        outbound: key("outbound"),
+    })
 }

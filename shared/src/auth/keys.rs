@@ -14,9 +14,9 @@ use crate::error::{AppError, AppResult};
 
 pub struct SessionKeys {
     keys: OnceCell<SigningKeys>,
-    /// Where to read them when they were not given: the SDK configuration and the secret's id.
+    /// Where to read them when they were not given.
     #[cfg(feature = "secrets")]
-    secret: Option<(aws_config::SdkConfig, String)>,
+    secret: Option<crate::secrets::SecretCell<SigningKeys>>,
 }
 
 impl SessionKeys {
@@ -38,25 +38,20 @@ impl SessionKeys {
     pub fn from_secret(sdk: &aws_config::SdkConfig, id: String) -> Self {
         Self {
             keys: OnceCell::new(),
-            secret: Some((sdk.clone(), id)),
+            secret: Some(crate::secrets::SecretCell::new(sdk, id, |_, text| {
+                SigningKeys::from_secret_json(text)
+            })),
         }
     }
 
     /// The keys; reads the secret first when it has not been read yet (or the last read failed).
     pub async fn get(&self) -> AppResult<&SigningKeys> {
         #[cfg(feature = "secrets")]
-        if let Some((sdk, id)) = &self.secret {
-            return self
-                .keys
-                .get_or_try_init(|| async {
-                    let text = crate::secrets::read(sdk, id).await?;
-                    SigningKeys::from_secret_json(&text)
-                })
+        if let Some(secret) = &self.secret {
+            return secret
+                .get()
                 .await
-                .map_err(|error| {
-                    tracing::error!(%error, "the session signing keys cannot be read");
-                    AppError::Unavailable("sessions cannot be checked right now".into())
-                });
+                .map_err(|_| AppError::Unavailable("sessions cannot be checked right now".into()));
         }
         self.keys
             .get()
